@@ -1,0 +1,3 @@
+module mvrc/bench
+
+go 1.24

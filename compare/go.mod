@@ -1,0 +1,3 @@
+module mvrc/compare
+
+go 1.24

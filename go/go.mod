@@ -1,0 +1,3 @@
+module mvrc
+
+go 1.24

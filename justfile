@@ -1,0 +1,64 @@
+# mvrc — the front door. `just --list` describes every recipe.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+# twin used by run/demo/walkthrough: MVRC=./go/mvrc or ./rust/mvrc
+export MVRC := env_var_or_default("MVRC", "./rust/mvrc")
+
+# list the recipes
+default:
+    @just --list
+
+# build both twins: ./go/mvrc and ./rust/mvrc
+build: build-go build-rust
+
+# build the Go twin into ./go/mvrc
+build-go:
+    cd go && go build -trimpath -o mvrc ./cmd/mvrc
+
+# build the Rust twin (release) into ./rust/mvrc
+build-rust:
+    cd rust && cargo build --release --locked --quiet && cp target/release/mvrc mvrc
+
+# build the busybox root filesystem in rootfs/busybox (offline, from Debian's busybox-static)
+rootfs:
+    ./rootfs/build.sh rootfs/busybox
+
+# make rootfs/NAME from a `docker export` tarball, safely (no escapes, no device nodes)
+rootfs-from FILE NAME="imported":
+    cd rootfs && go run ./cmd/rootfs-from "{{FILE}}" "{{NAME}}"
+
+# run a container with $MVRC (default ./rust/mvrc): just run rootfs/busybox sh
+run *ARGS: build
+    {{MVRC}} run {{ARGS}}
+
+# the talk's story, step by step, against $MVRC (pauses for a key on a terminal)
+demo: build rootfs
+    ./docs/demo.sh
+
+# every test: unit tests of both twins, then the shared conformance suite against both
+test: build rootfs
+    cd go && go test ./...
+    cd rust && cargo test --locked --quiet
+    cd bench && go test -count=1 ./conformance/...
+
+# gofmt, go vet, cargo fmt --check, clippy -D warnings
+lint:
+    test -z "$(gofmt -l go bench compare rootfs)" || { gofmt -l go bench compare rootfs; exit 1; }
+    go vet ./go/... ./bench/... ./compare/... ./rootfs/...
+    cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
+
+# start latency, resources and isolation of both twins and the peers; writes bench/results and docs/results.md
+bench count="5": build rootfs
+    ./bench/run.sh {{count}}
+
+# benchstat-style A/B of two result files
+compare OLD NEW:
+    cd compare && go run ./cmd/compare ab "{{OLD}}" "{{NEW}}"
+
+# regenerate docs/walkthrough.md from real runs; fails if a step no longer shows its claim
+walkthrough: build rootfs
+    ./docs/walkthrough/generate.sh
+
+# regenerate docs/slides/go-vs-rust.md from the code and results, render HTML and previews
+slides: build
+    ./docs/slides/generate.sh

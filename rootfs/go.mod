@@ -1,0 +1,3 @@
+module mvrc/rootfs
+
+go 1.24
