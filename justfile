@@ -25,21 +25,23 @@ rootfs:
 
 # make rootfs/NAME from a `docker export` tarball, safely (no escapes, no device nodes)
 rootfs-from FILE NAME="imported":
-    cd rootfs && go run ./cmd/rootfs-from "{{FILE}}" "{{NAME}}"
+    go run ./rootfs/cmd/rootfs-from {{quote(FILE)}} rootfs/{{quote(NAME)}}
 
 # run a container with $MVRC (default ./rust/mvrc): just run rootfs/busybox sh
-run *ARGS: build
-    {{MVRC}} run {{ARGS}}
+[positional-arguments]
+run *ARGS: build rootfs
+    @"$MVRC" run "$@"
 
 # the talk's story, step by step, against $MVRC (pauses for a key on a terminal)
 demo: build rootfs
     ./docs/demo.sh
 
-# every test: unit tests of both twins, then the shared conformance suite against both
+# every test: both twins' unit tests, the tools' tests, then the conformance and isolation suites against both
 test: build rootfs
     cd go && go test ./...
     cd rust && cargo test --locked --quiet
-    cd bench && go test -count=1 ./conformance/...
+    go test ./rootfs/... ./compare/...
+    cd bench && go test -count=1 ./...
 
 # gofmt, go vet, cargo fmt --check, clippy -D warnings
 lint:
@@ -48,12 +50,16 @@ lint:
     cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
 
 # start latency, resources and isolation of both twins and the peers; writes bench/results and docs/results.md
-bench count="5": build rootfs
+bench count="10": build rootfs
     ./bench/run.sh {{count}}
 
 # benchstat-style A/B of two result files
 compare OLD NEW:
-    cd compare && go run ./cmd/compare ab "{{OLD}}" "{{NEW}}"
+    go run ./compare/cmd/compare ab {{quote(OLD)}} {{quote(NEW)}}
+
+# quick bench run for CI: every runtime once, checks the harness works, measures nothing
+bench-smoke: build rootfs
+    ./bench/run.sh smoke
 
 # regenerate docs/walkthrough.md from real runs; fails if a step no longer shows its claim
 walkthrough: build rootfs

@@ -1,3 +1,8 @@
 module mvrc
 
-go 1.24
+go 1.26.0
+
+require (
+	github.com/spf13/pflag v1.1.0
+	golang.org/x/sys v0.50.0
+)

@@ -1,0 +1,84 @@
+// Usage and value errors: the pinned lines of SPEC and design.md, exit 125, one line (plus the
+// usage pointer for usage errors), never a panic or a backtrace.
+package conformance
+
+import (
+	"regexp"
+	"syscall"
+	"testing"
+)
+
+// unprivileged is the pinned refusal of namespaces without "user" for a non-root caller.
+const unprivileged = `mvrc: creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)`
+
+func TestUsageErrors(t *testing.T) {
+	forEachTwin(t, []tcase{
+		// The command line.
+		{name: "no arguments", args: nil, code: 125, stderr: usage(`mvrc: missing command (want run, version or help)`)},
+		{name: "unknown command", args: []string{"nope"}, code: 125, stderr: usage(`mvrc: unknown command "nope"`)},
+		{name: "unknown help topic", args: []string{"help", "nope"}, code: 125, stderr: usage(`mvrc: unknown help topic "nope"`)},
+		{name: "run alone", args: []string{"run"}, code: 125, stderr: usage(`mvrc: run needs ROOTFS and COMMAND`)},
+		{name: "run without command", args: []string{"run", "{rootfs}"}, code: 125, stderr: usage(`mvrc: run needs ROOTFS and COMMAND`)},
+		{name: "run with options only", args: []string{"run", "--init"}, code: 125, stderr: usage(`mvrc: run needs ROOTFS and COMMAND`)},
+		{name: "unknown long flag", args: run(o("--nope"), "true"), code: 125, stderr: usage(`mvrc: unknown flag "--nope"`)},
+		{name: "unknown short flag", args: run(o("-x"), "true"), code: 125, stderr: usage(`mvrc: unknown flag "-x"`)},
+		{name: "long flag needs a value", args: []string{"run", "--hostname"}, code: 125, stderr: usage(`mvrc: flag "--hostname" needs a value`)},
+		{name: "short flag needs a value", args: []string{"run", "-e"}, code: 125, stderr: usage(`mvrc: flag "-e" needs a value`)},
+		{name: "boolean flag takes no value", args: run(o("--overlay=true"), "true"), code: 125, stderr: usage(`mvrc: flag "--overlay" takes no value`)},
+		{name: "parsing stops at the rootfs", args: run(nil, "echo", "--nope", "-x"), stdout: "--nope -x\n"},
+		{name: "parsing stops at double dash", args: []string{"run", "--hostname", "box", "--", "{rootfs}", "hostname"}, stdout: "box\n"},
+
+		// Values.
+		{name: "unknown namespace", args: run(o("--ns", "user,nope"), "true"), code: 125, stderr: usage(`mvrc: unknown namespace "nope" (known: user, mount, pid, uts, ipc, net, cgroup)`)},
+		{name: "hostname needs uts", args: run(o("--ns", "user,mount,pid", "--hostname", "box"), "true"), code: 125, stderr: usage(`mvrc: --hostname needs the uts namespace`)},
+		{name: "uid map too short", args: run(o("--uid-map", "0:1000"), "true"), code: 125, stderr: usage(`mvrc: invalid --uid-map "0:1000": want CONTAINER:HOST:SIZE`)},
+		{name: "uid map size 0", args: run(o("--uid-map", "0:1000:0"), "true"), code: 125, stderr: usage(`mvrc: invalid --uid-map "0:1000:0": want CONTAINER:HOST:SIZE`)},
+		{name: "uid map not numbers", args: run(o("--uid-map", "a:b:c"), "true"), code: 125, stderr: usage(`mvrc: invalid --uid-map "a:b:c": want CONTAINER:HOST:SIZE`)},
+		{name: "uid map overflows", args: run(o("--uid-map", "0:4294967295:2"), "true"), code: 125, stderr: usage(`mvrc: invalid --uid-map "0:4294967295:2": want CONTAINER:HOST:SIZE`)},
+		{name: "gid map invalid", args: run(o("--gid-map", "1:2:3:4"), "true"), code: 125, stderr: usage(`mvrc: invalid --gid-map "1:2:3:4": want CONTAINER:HOST:SIZE`)},
+		{name: "uid map needs user", args: run(o("--ns", "mount", "--uid-map", "0:{uid}:1"), "true"), code: 125, stderr: usage(`mvrc: --uid-map needs the user namespace`)},
+		{name: "gid map needs user", args: run(o("--ns", "mount", "--gid-map", "0:{gid}:1"), "true"), code: 125, stderr: usage(`mvrc: --gid-map needs the user namespace`)},
+		{name: "user needs user", args: run(o("--ns", "mount", "--user", "1:1"), "true"), code: 125, stderr: usage(`mvrc: --user needs the user namespace`)},
+		{name: "user invalid", args: run(o("--user", "abc"), "true"), code: 125, stderr: usage(`mvrc: invalid --user "abc": want UID[:GID]`)},
+		{name: "user uid not mapped", args: run(o("--user", "5:5"), "true"), code: 125, stderr: usage(`mvrc: --user "5:5": uid 5 is not mapped (see --uid-map)`)},
+		{name: "user gid not mapped", args: run(o("--user", "0:5"), "true"), code: 125, stderr: usage(`mvrc: --user "0:5": gid 5 is not mapped (see --gid-map)`)},
+		{name: "bind without destination", args: run(o("--bind", "/etc"), "true"), code: 125, stderr: usage(`mvrc: invalid --bind "/etc": want SRC:DST[:ro]`)},
+		{name: "bind bad option", args: run(o("-v", "/etc:/x:rw"), "true"), code: 125, stderr: usage(`mvrc: invalid --bind "/etc:/x:rw": want SRC:DST[:ro]`)},
+		{name: "bind relative destination", args: run(o("-v", "/etc:x"), "true"), code: 125, stderr: usage(`mvrc: invalid --bind "/etc:x": destination must be an absolute path`)},
+		{name: "tmpfs relative", args: run(o("--tmpfs", "tmp"), "true"), code: 125, stderr: usage(`mvrc: invalid --tmpfs "tmp": want an absolute path`)},
+		{name: "workdir relative", args: run(o("-w", "etc"), "true"), code: 125, stderr: usage(`mvrc: invalid --workdir "etc": want an absolute path`)},
+		{name: "memory invalid", args: run(o("--memory", "10x"), "true"), code: 125, stderr: usage(`mvrc: invalid --memory "10x": want BYTES with an optional k, m or g suffix`)},
+		{name: "pids zero", args: run(o("--pids", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "0": want a positive whole number`)},
+		{name: "pids fraction", args: run(o("--pids", "1.5"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "1.5": want a positive whole number`)},
+		{name: "cpus invalid", args: run(o("--cpus", "abc"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "abc": want a positive number`)},
+		{name: "cpus zero", args: run(o("--cpus", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "0": want a positive number`)},
+		{name: "e empty", args: run(o("-e", ""), "true"), code: 125, stderr: usage(`mvrc: invalid -e "": want KEY=VALUE or KEY`)},
+		{name: "first error in flag table order", args: run(o("-w", "etc", "--ns", "nope"), "true"), code: 125, stderr: usage(`mvrc: unknown namespace "nope" (known: user, mount, pid, uts, ipc, net, cgroup)`)},
+		{name: "flag errors before rootfs", args: []string{"run", "--tmpfs", "t", "/nope", "true"}, code: 125, stderr: usage(`mvrc: invalid --tmpfs "t": want an absolute path`)},
+
+		// Runtime refusals: one line, no usage pointer.
+		{name: "bind source missing", args: run(o("-v", "{stage}/nope:/x"), "true"), code: 125, stderr: fail(`mvrc: bind source "{stage}/nope": no such file or directory`)},
+		{name: "pid file unwritable", args: run(o("--pid-file", "{stage}/nope/pid"), "true"), code: 125, stderr: fail(`mvrc: pid file "{stage}/nope/pid": no such file or directory`)},
+		{name: "no namespaces unprivileged", args: run(o("--ns", ""), "true"), code: 125, stderr: fail(unprivileged)},
+		{name: "pid without user unprivileged", args: run(o("--ns", "pid"), "true"), code: 125, stderr: fail(unprivileged)},
+		{name: "mount without user unprivileged", args: run(o("--ns", "mount,uts,ipc,net"), "true"), code: 125, stderr: fail(unprivileged)},
+		{name: "memory needs a delegated cgroup", args: run(o("--memory", "64m"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
+		{name: "memory takes a suffix", args: run(o("--memory", "512K"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
+		{name: "pids needs a delegated cgroup", args: run(o("--pids", "10"), "true"), code: 125, stderrRE: cgroupRefusal("--pids")},
+		{name: "cpus needs a delegated cgroup", args: run(o("--cpus", "0.5"), "true"), code: 125, stderrRE: cgroupRefusal("--cpus")},
+	})
+}
+
+// cgroup2Magic is CGROUP2_SUPER_MAGIC, statfs's type of a cgroup v2 mount.
+const cgroup2Magic = 0x63677270
+
+// cgroupRefusal is the regexp of the refusal of a limit on a host without a delegated cgroup;
+// its reason is pinned when /sys/fs/cgroup is not cgroup2 at all.
+func cgroupRefusal(flag string) string {
+	reason := `[^\n]+`
+	var fs syscall.Statfs_t
+	if err := syscall.Statfs("/sys/fs/cgroup", &fs); err != nil || fs.Type != cgroup2Magic {
+		reason = regexp.QuoteMeta("/sys/fs/cgroup is not cgroup2")
+	}
+	return `mvrc: ` + flag + ` needs a delegated cgroup v2: ` + reason + `\n`
+}

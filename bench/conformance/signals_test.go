@@ -1,0 +1,184 @@
+// Signals sent to mvrc, and mvrc's own death (SPEC, Lifecycle; design.md, Signals).
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"mvrc/bench/internal/testenv"
+)
+
+// alive answers every line on stdin with "alive": a handshake that the container still runs.
+// sh has no handler for TERM, so as PID 1 the kernel drops a TERM sent to it.
+const alive = "echo ready; while read x; do echo alive; done"
+
+// aliveNoINT is alive ignoring INT: busybox sh -c catches INT itself (bash compatibility),
+// so only an ignored INT leaves PID 1 running, as a PID 1 without a handler would.
+const aliveNoINT = "trap '' INT; " + alive
+
+// trapped runs as a PID 1 with a handler for each forwarded signal: it echoes the signal's
+// name, so the test knows it arrived before sending the next.
+const trapped = `for s in HUP QUIT USR1 USR2 WINCH TERM INT; do trap "echo $s" $s; done
+echo ready
+while :; do sleep 1000 & wait $!; done`
+
+func TestSignals(t *testing.T) {
+	cases := []struct {
+		name   string
+		opts   []string
+		script string
+		send   []syscall.Signal // to mvrc, one after the other
+		echo   []string         // the stdout line each one but the last must bring
+		code   int
+	}{
+		{name: "pid 1 ignores the first TERM, the second kills", script: alive,
+			send: sig(syscall.SIGTERM, syscall.SIGTERM), echo: []string{"alive"}, code: 137},
+		{name: "a first INT that PID 1 ignores, the second kills", script: aliveNoINT,
+			send: sig(syscall.SIGINT, syscall.SIGINT), echo: []string{"alive"}, code: 137},
+		{name: "INT and TERM are counted together", script: aliveNoINT,
+			send: sig(syscall.SIGINT, syscall.SIGTERM), echo: []string{"alive"}, code: 137},
+		{name: "other signals do not count", script: alive,
+			send: sig(syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGTERM, syscall.SIGWINCH, syscall.SIGTERM), echo: []string{"alive", "alive", "alive", "alive"}, code: 137},
+		{name: "every listed signal is forwarded", script: trapped,
+			send: sig(syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGINT),
+			echo: []string{"HUP", "QUIT", "USR1", "USR2", "WINCH", "TERM"}, code: 137},
+		{name: "init passes the first TERM to the command", opts: o("--init"), script: alive,
+			send: sig(syscall.SIGTERM), code: 143},
+		{name: "init passes the first INT to the command", opts: o("--init"), script: alive,
+			send: sig(syscall.SIGINT), code: 130},
+		{name: "init passes HUP to the command", opts: o("--init"), script: alive,
+			send: sig(syscall.SIGHUP), code: 129},
+		{name: "init forwards to a command with handlers", opts: o("--init"), script: trapped,
+			send: sig(syscall.SIGUSR1, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGINT), echo: []string{"USR1", "WINCH", "TERM"}, code: 137},
+	}
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				l := start(t, st, twin, runSh(c.opts, c.script)...)
+				l.expect("ready")
+				last := len(c.send) - 1
+				for i, s := range c.send[:last] {
+					l.signal(s)
+					if c.echo[i] == "alive" {
+						if _, err := l.stdin.Write([]byte("ping\n")); err != nil {
+							t.Fatalf("after %v: the container is gone: %v", s, err)
+						}
+					}
+					l.expect(c.echo[i])
+				}
+				r := lastSignal(t, l, c.send[last], c.code == 137)
+				if r.code != c.code || r.stderr != "" {
+					t.Errorf("exit %d, stderr %q, want %d and nothing", r.code, r.stderr, c.code)
+				}
+			})
+		}
+	})
+}
+
+// lastSignal sends the signal that must end mvrc and waits for the end. Two identical signals
+// sent close together merge while pending (in the kernel, and in Go's runtime), so a second
+// INT or TERM that must kill is repeated until mvrc ends; a first one is sent exactly once.
+func lastSignal(t *testing.T, l *live, s syscall.Signal, repeat bool) result {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		l.signal(s)
+		if r, ok := l.end(100 * time.Millisecond); ok {
+			return r
+		}
+		if !repeat {
+			break
+		}
+	}
+	if r, ok := l.end(5 * time.Second); ok {
+		return r
+	}
+	l.cancel()
+	<-l.ended()
+	t.Fatalf("the container still runs after %v\nstdout: %q\nstderr: %q", s, l.fin.stdout, l.fin.stderr)
+	return result{}
+}
+
+func TestKilledFromHost(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		pidFile := st.Dir + "/pid"
+		l := start(t, st, twin, runSh(o("--pid-file", pidFile), "echo ready; exec sleep 1000")...)
+		l.expect("ready")
+		if err := syscall.Kill(readPidFile(t, pidFile), syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		if r := l.wait(); r.code != 137 || r.stderr != "" {
+			t.Errorf("exit %d, stderr %q, want 137 and nothing", r.code, r.stderr)
+		}
+	})
+}
+
+func TestKilledMvrcLeavesNoContainer(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		pidFile := st.Dir + "/pid"
+		l := start(t, st, twin, runSh(o("--pid-file", pidFile), "sleep 1000 & echo ready; exec sleep 1000")...)
+		l.expect("ready")
+		pid1 := readPidFile(t, pidFile)
+		others := children(t, pid1)
+		if len(others) != 1 {
+			t.Fatalf("container PID 1 has children %v, want the one background sleep", others)
+		}
+
+		l.signal(syscall.SIGKILL)
+		<-l.ended()
+		// mvrc is reaped, so PID 1 has re-parented to us (TestMain made us the subreaper):
+		// waiting for it ends when the parent-death signal killed it, and a pid namespace
+		// dies with its PID 1.
+		if status, err := reap(pid1, 10*time.Second); err != nil {
+			t.Fatalf("container PID 1 (host pid %d) after mvrc was killed: %v", pid1, err)
+		} else if !status.Signaled() || status.Signal() != syscall.SIGKILL {
+			t.Errorf("container PID 1 ended with %v, want killed by SIGKILL", status)
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", others[0])); err == nil {
+			t.Errorf("container process %d outlived its PID 1", others[0])
+		}
+	})
+}
+
+// sig lists signals.
+func sig(s ...syscall.Signal) []syscall.Signal { return s }
+
+// children lists the host pids of pid's children.
+func children(t *testing.T, pid int) []int {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, f := range strings.Fields(string(data)) {
+		p, _ := strconv.Atoi(f)
+		pids = append(pids, p)
+	}
+	return pids
+}
+
+// reap waits for our child pid to end, at most d.
+func reap(pid int, d time.Duration) (syscall.WaitStatus, error) {
+	type exit struct {
+		status syscall.WaitStatus
+		err    error
+	}
+	done := make(chan exit, 1)
+	go func() {
+		var ws syscall.WaitStatus
+		_, err := syscall.Wait4(pid, &ws, 0, nil)
+		done <- exit{ws, err}
+	}()
+	select {
+	case e := <-done:
+		return e.status, e.err
+	case <-time.After(d):
+		return 0, fmt.Errorf("still running after %v", d)
+	}
+}

@@ -1,0 +1,100 @@
+package figures
+
+// The figures, one benchmark each, one sub-benchmark per runtime:
+//
+//	Start       start-to-exit of /bin/true (sec/op), its CPU (cpu-ns/op), peak RSS (peak-RSS-B)
+//	Ready       start until the contained command's first byte arrives (sec/op)
+//	Throughput  containers per second with 2 and 8 running at once (containers/s)
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"mvrc/bench/runtimes"
+)
+
+func BenchmarkStart(b *testing.B) {
+	for _, rt := range lineup {
+		b.Run("runtime="+rt.Name, func(b *testing.B) {
+			progress.Step("start", rt.Name)
+			var total Sample
+			for b.Loop() {
+				s := mustRun(b, rt, false, "/bin/true")
+				total.Exit += s.Exit
+				total.CPU += s.CPU
+				total.MaxRSS = max(total.MaxRSS, s.MaxRSS)
+			}
+			b.ReportMetric(perOp(total.Exit, b.N), "ns/op")
+			b.ReportMetric(perOp(total.CPU, b.N), "cpu-ns/op")
+			b.ReportMetric(float64(total.MaxRSS), "peak-RSS-B")
+		})
+	}
+}
+
+func BenchmarkReady(b *testing.B) {
+	for _, rt := range lineup {
+		b.Run("runtime="+rt.Name, func(b *testing.B) {
+			progress.Step("ready", rt.Name)
+			var ready time.Duration
+			for b.Loop() {
+				ready += mustRun(b, rt, true, "/usr/bin/printf", "x").Ready
+			}
+			b.ReportMetric(perOp(ready, b.N), "ns/op")
+		})
+	}
+}
+
+// BenchmarkThroughput counts b.N itself instead of using b.Loop: an iteration only hands a
+// container to a free slot, so the time of a run is known only after the last one exits,
+// and the testing package must see that time to size the next run.
+func BenchmarkThroughput(b *testing.B) {
+	for _, rt := range lineup {
+		for _, conc := range []int{2, 8} {
+			b.Run(fmt.Sprintf("runtime=%s/conc=%d", rt.Name, conc), func(b *testing.B) {
+				if b.N == 1 { // every round starts with a single-iteration run
+					progress.Step(fmt.Sprintf("throughput/%d", conc), rt.Name)
+				}
+				slots := make(chan struct{}, conc)
+				var wg sync.WaitGroup
+				start := time.Now()
+				for range b.N {
+					slots <- struct{}{}
+					wg.Go(func() {
+						defer func() { <-slots }()
+						if _, err := start1(rt, false, "/bin/true"); err != nil {
+							b.Error(err)
+						}
+					})
+				}
+				wg.Wait()
+				elapsed := time.Since(start)
+				b.ReportMetric(perOp(elapsed, b.N), "ns/op")
+				b.ReportMetric(float64(b.N)/elapsed.Seconds(), "containers/s")
+			})
+		}
+	}
+}
+
+func mustRun(b *testing.B, rt runtimes.Runtime, ready bool, args ...string) Sample {
+	s, err := start1(rt, ready, args...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// start1 runs one container of rt in the shared workspace.
+func start1(rt runtimes.Runtime, ready bool, args ...string) (Sample, error) {
+	cmd, err := rt.Command(context.Background(), ws, args...)
+	if err != nil {
+		return Sample{}, err
+	}
+	return Run(cmd, ready)
+}
+
+func perOp(d time.Duration, n int) float64 {
+	return float64(d.Nanoseconds()) / float64(n)
+}

@@ -1,0 +1,88 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"mvrc/compare/internal/facts"
+	"mvrc/compare/internal/matrix"
+	"mvrc/compare/internal/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files from the current output")
+
+func report(t *testing.T) Report {
+	t.Helper()
+	file, err := results.Read("testdata/results.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := matrix.Read("testdata/matrix.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	twins := []facts.Twin{
+		{Name: "go-mvrc", Binary: 2 << 20, Lines: 1500, Files: 20, Deps: []string{"github.com/spf13/pflag", "golang.org/x/sys"}},
+		{Name: "rust-mvrc", Lines: 1400, Files: 18, Deps: []string{"lexopt", "nix", "thiserror"}},
+	}
+	return Report{Source: "bench/results/test.txt", Results: file, Matrix: m, Facts: twins}
+}
+
+// golden compares got with testdata/NAME, or rewrites it under -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test ./... -update rewrites it):\n%s", name, got)
+	}
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	var md bytes.Buffer
+	if err := Markdown(&md, report(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "results.md", md.Bytes())
+}
+
+func TestChartsGolden(t *testing.T) {
+	r := report(t)
+	dir := t.TempDir()
+	for _, fig := range results.Figures {
+		if !Charts[fig.ID] {
+			continue
+		}
+		path, err := Chart(dir, r.Results, fig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svg, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, fig.ID+".svg", svg)
+	}
+}
+
+func TestChartWithoutMeasurementsFails(t *testing.T) {
+	file, err := results.Read("testdata/results.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fig := results.Figure{ID: "none", Title: "Nothing", Bench: "Nope", Unit: "sec/op"}
+	if _, err := Chart(t.TempDir(), file, fig); err == nil {
+		t.Fatal("Chart of a benchmark nobody ran: want an error")
+	}
+}

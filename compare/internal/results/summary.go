@@ -1,0 +1,91 @@
+package results
+
+// The figures the report shows, and their statistics: benchstat's own (benchmath, no
+// distribution assumed: the median with a 95% confidence interval).
+
+import (
+	"golang.org/x/perf/benchmath"
+)
+
+// Figure is one table (and possibly one chart) of the report.
+type Figure struct {
+	ID     string // file-name stem: charts/ID.svg
+	Title  string
+	Bench  string // the benchmark, without its runtime part
+	Unit   string // tidied benchfmt unit
+	Higher bool   // higher is better (throughput); otherwise lower is
+	About  string // one sentence under the title
+}
+
+// Figures, in report order. The tables' format is stable: the talk's slides include them.
+var Figures = []Figure{
+	{"start", "Start-to-exit time", "Start", "sec/op", false,
+		"From the harness starting the runtime until it has exited, running /bin/true."},
+	{"ready", "Time to ready", "Ready", "sec/op", false,
+		"From the harness starting the runtime until the contained command's first byte arrives."},
+	{"cpu", "CPU time (user + system)", "Start", "cpu-sec/op", false,
+		"Per container, of the runtime and every process it reaped (wait4 rusage). podman's conmon " +
+			"and container leave its process tree (a double fork), so its row counts podman alone."},
+	{"rss", "Peak RSS", "Start", "peak-RSS-B", false,
+		"The largest resident set in the runtime's process tree (wait4 rusage ru_maxrss); " +
+			"for podman, podman alone (see CPU time)."},
+	{"throughput-2", "Throughput, 2 at once", "Throughput/conc=2", "containers/s", true,
+		"Containers started and finished per second with 2 running concurrently."},
+	{"throughput-8", "Throughput, 8 at once", "Throughput/conc=8", "containers/s", true,
+		"Containers started and finished per second with 8 running concurrently."},
+}
+
+// Confidence of every interval.
+const Confidence = 0.95
+
+// Summary is one runtime's row of a figure.
+type Summary struct {
+	benchmath.Summary
+	N int
+}
+
+// Summarize computes the median and its confidence interval of a sample.
+func Summarize(values []float64) Summary {
+	s := benchmath.NewSample(values, &benchmath.DefaultThresholds)
+	return Summary{benchmath.AssumeNothing.Summary(s, Confidence), len(values)}
+}
+
+// Row is a figure's entry for one runtime: its summary, or why there is none.
+type Row struct {
+	Runtime string
+	Summary Summary
+	Ratio   float64 // to the best runtime; 1 for the best, >1 for the others
+	Missing string  // not measured: the runtime's reason
+}
+
+// Rows summarises a figure for every runtime of the file, in file order.
+func (f *File) Rows(fig Figure) []Row {
+	var rows []Row
+	var best float64
+	found := false
+	for _, rt := range f.Runtimes {
+		values := f.Samples[Key{fig.Bench, rt, fig.Unit}]
+		if len(values) == 0 {
+			reason := f.Unavailable[rt]
+			if reason == "" {
+				reason = "not measured"
+			}
+			rows = append(rows, Row{Runtime: rt, Missing: reason})
+			continue
+		}
+		s := Summarize(values)
+		if !found || (fig.Higher && s.Center > best) || (!fig.Higher && s.Center < best) {
+			best, found = s.Center, true
+		}
+		rows = append(rows, Row{Runtime: rt, Summary: s})
+	}
+	for i := range rows {
+		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && best > 0 {
+			rows[i].Ratio = c / best
+			if fig.Higher {
+				rows[i].Ratio = best / c
+			}
+		}
+	}
+	return rows
+}

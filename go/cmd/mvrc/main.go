@@ -1,0 +1,68 @@
+// Command mvrc is the minimal viable rootless container. main dispatches: the user's
+// command line goes through cli to the parent; the re-exec'd "mvrc-child" goes to child.
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"mvrc/internal/child"
+	"mvrc/internal/cli"
+	"mvrc/internal/errs"
+	"mvrc/internal/parent"
+)
+
+// The main goroutine keeps the main OS thread for the whole run: the parent's child dies
+// with the thread that cloned it (Pdeathsig), and the child execs from the thread that
+// holds its parent-death signal.
+func init() { runtime.LockOSThread() }
+
+func main() {
+	start := time.Now()
+	if os.Args[0] == "mvrc-child" {
+		child.Run()
+	}
+	os.Exit(run(start))
+}
+
+func run(start time.Time) int {
+	hostname, _ := os.Hostname()
+	result, err := cli.Parse(os.Args[1:], cli.Caller{
+		Env:      environ(),
+		UID:      uint32(os.Geteuid()),
+		GID:      uint32(os.Getegid()),
+		Hostname: hostname,
+	})
+	if err != nil {
+		return report(err)
+	}
+	if result.Print != "" {
+		fmt.Print(result.Print)
+		return 0
+	}
+	code, err := parent.Run(result.Spec, start)
+	if err != nil {
+		return report(err)
+	}
+	return code
+}
+
+// report prints err's line(s) on stderr and returns its exit code.
+func report(err error) int {
+	lines, code := errs.Report(err)
+	fmt.Fprintln(os.Stderr, strings.Join(lines, "\n"))
+	return code
+}
+
+func environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if key, value, ok := strings.Cut(kv, "="); ok {
+			env[key] = value
+		}
+	}
+	return env
+}

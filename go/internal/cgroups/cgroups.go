@@ -1,0 +1,118 @@
+// Package cgroups applies --memory/--pids/--cpus on a delegated cgroup v2, or refuses clearly.
+package cgroups
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+
+	"mvrc/internal/errs"
+	"mvrc/internal/spec"
+)
+
+// Root is where cgroup v2 is mounted.
+const Root = "/sys/fs/cgroup"
+
+// Group is the per-container cgroup the parent made; Remove deletes it.
+type Group struct{ dir string }
+
+// Check finds the caller's own cgroup and makes sure every limit asked for can be set there,
+// before any namespace is created. It returns that cgroup's directory.
+func Check(l spec.Limits) (string, error) {
+	flag, controllers := wanted(l)
+	refuse := func(reason string) (string, error) {
+		return "", errs.Failf("%s needs a delegated cgroup v2: %s", flag, reason)
+	}
+	var fs unix.Statfs_t
+	if err := unix.Statfs(Root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
+		return refuse(Root + " is not cgroup2")
+	}
+	own, err := ownCgroup()
+	if err != nil {
+		return refuse(err.Error())
+	}
+	dir := filepath.Join(Root, own)
+	if unix.Access(dir, unix.W_OK) != nil {
+		return refuse("no write access to " + dir)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "cgroup.subtree_control"))
+	if err != nil {
+		return refuse(errs.Errno(err))
+	}
+	enabled := strings.Fields(string(data))
+	for _, c := range controllers {
+		if !slices.Contains(enabled, c) {
+			return refuse("the " + c + " controller is not delegated")
+		}
+	}
+	return dir, nil
+}
+
+// Apply makes mvrc-PID under parent, writes the limits and moves pid in, before the child
+// goes on, so that nothing it runs escapes the limits.
+func Apply(parent string, pid int, l spec.Limits) (*Group, error) {
+	g := &Group{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
+	if err := os.Mkdir(g.dir, 0o755); err != nil {
+		return nil, errs.Failf("cgroup %s: %s", g.dir, errs.Errno(err))
+	}
+	files := [][2]string{}
+	if l.Memory > 0 {
+		files = append(files, [2]string{"memory.max", strconv.FormatInt(l.Memory, 10)})
+	}
+	if l.Pids > 0 {
+		files = append(files, [2]string{"pids.max", strconv.FormatInt(l.Pids, 10)})
+	}
+	if l.CPUs > 0 {
+		files = append(files, [2]string{"cpu.max", fmt.Sprintf("%d 100000", int64(l.CPUs*100000))})
+	}
+	files = append(files, [2]string{"cgroup.procs", strconv.Itoa(pid)})
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(g.dir, f[0]), []byte(f[1]), 0); err != nil {
+			g.Remove()
+			return nil, errs.Failf("cgroup %s: writing %s: %s", g.dir, f[0], errs.Errno(err))
+		}
+	}
+	return g, nil
+}
+
+// Remove deletes the cgroup once its processes are gone.
+func (g *Group) Remove() {
+	if g != nil {
+		_ = unix.Rmdir(g.dir)
+	}
+}
+
+// wanted names the first limit flag given (for the message) and the controllers needed.
+func wanted(l spec.Limits) (flag string, controllers []string) {
+	for _, w := range []struct {
+		set              bool
+		flag, controller string
+	}{{l.Memory > 0, "--memory", "memory"}, {l.Pids > 0, "--pids", "pids"}, {l.CPUs > 0, "--cpus", "cpu"}} {
+		if w.set {
+			if flag == "" {
+				flag = w.flag
+			}
+			controllers = append(controllers, w.controller)
+		}
+	}
+	return flag, controllers
+}
+
+// ownCgroup reads the caller's cgroup v2 path from the "0::/PATH" line of /proc/self/cgroup.
+func ownCgroup() (string, error) {
+	data, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return "", err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if path, ok := strings.CutPrefix(line, "0::"); ok {
+			return path, nil
+		}
+	}
+	return "", fmt.Errorf("no cgroup v2 entry in /proc/self/cgroup")
+}

@@ -1,0 +1,169 @@
+// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair.
+//
+//	parent (host)                                   child (new namespaces)
+//	─────────────                                   ──────────────────────
+//	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
+//	send S + spec (JSON) ──────────────────────────▶ decode spec
+//	write uid_map, setgroups, gid_map
+//	(newuidmap/newgidmap for ranges)
+//	cgroup, pid-file
+//	send M (mapped) ───────────────────────────────▶ hostname, rootfs, network,
+//	                                                 identity, workdir, lookup
+//	                          ◀───────────────────── on failure: E + code + line; exit
+//	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
+//	recv: EOF → running / E → print the line, exit with the code
+//
+// SEQPACKET keeps message boundaries, so each message is one datagram. EOF is the success
+// signal: the child's end is close-on-exec, so only a successful execve closes it while the
+// child still lives, and no message can say "exec worked" after the exec.
+package channel
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"mvrc/internal/spec"
+)
+
+// The closed set of messages.
+const (
+	msgSpec   = 'S' // parent → child: the Spec as JSON
+	msgMapped = 'M' // parent → child: id maps written, go on
+	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
+)
+
+// maxMessage bounds one datagram; a Spec is far smaller.
+const maxMessage = 1 << 20
+
+// ChildFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
+const ChildFD = 3
+
+// Parent is the host's end.
+type Parent struct{ fd int }
+
+// Child is the container's end.
+type Child struct{ fd int }
+
+// Failure is a setup step that failed in the child.
+type Failure struct {
+	Code int
+	Line string
+}
+
+// New makes the pair; the child's end is returned as a file for cmd.ExtraFiles.
+func New() (*Parent, *os.File, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("socketpair: %w", err)
+	}
+	return &Parent{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
+}
+
+// SendMapped tells the child its id maps are in place.
+func (p *Parent) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
+
+// slide: channel
+// SendSpec hands the child its whole configuration; it never sees the user's command line.
+func (p *Parent) SendSpec(s *spec.Spec) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return send(p.fd, append([]byte{msgSpec}, data...))
+}
+
+// WaitExec blocks until the child execs (EOF: nil) or reports a failed step.
+func (p *Parent) WaitExec() (*Failure, error) {
+	msg, err := recv(p.fd)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(msg) == 0:
+		return nil, nil
+	case msg[0] == msgError && len(msg) >= 2:
+		return &Failure{Code: int(msg[1]), Line: string(msg[2:])}, nil
+	}
+	return nil, fmt.Errorf("channel: unexpected message %q", msg[0])
+}
+
+// end slide
+
+// Close ends the parent's side; a child still waiting sees EOF and exits quietly.
+func (p *Parent) Close() error { return unix.Close(p.fd) }
+
+// OpenChild takes over the inherited end and makes it close-on-exec, so that a successful
+// execve is what the parent sees as EOF.
+func OpenChild() (*Child, error) {
+	if _, err := unix.FcntlInt(ChildFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+		return nil, fmt.Errorf("channel: %w", err)
+	}
+	return &Child{fd: ChildFD}, nil
+}
+
+// ReceiveSpec reads the Spec the parent sends first.
+func (c *Child) ReceiveSpec() (*spec.Spec, error) {
+	msg, err := c.expect(msgSpec)
+	if err != nil {
+		return nil, err
+	}
+	var s spec.Spec
+	if err := json.Unmarshal(msg[1:], &s); err != nil {
+		return nil, fmt.Errorf("channel: decoding spec: %w", err)
+	}
+	return &s, nil
+}
+
+// WaitMapped blocks until the parent has written the id maps.
+func (c *Child) WaitMapped() error {
+	_, err := c.expect(msgMapped)
+	return err
+}
+
+// SendError reports a failed step; the parent prints the line and exits with code.
+func (c *Child) SendError(code int, line string) error {
+	return send(c.fd, append([]byte{msgError, byte(code)}, line...))
+}
+
+// Close ends the child's side (under --init, after COMMAND started: the parent's EOF).
+func (c *Child) Close() error { return unix.Close(c.fd) }
+
+func (c *Child) expect(kind byte) ([]byte, error) {
+	msg, err := recv(c.fd)
+	switch {
+	case err != nil:
+		return nil, err
+	case len(msg) == 0:
+		return nil, errors.New("channel: parent went away")
+	case msg[0] != kind:
+		return nil, fmt.Errorf("channel: got message %q, want %q", msg[0], kind)
+	}
+	return msg, nil
+}
+
+func send(fd int, msg []byte) error {
+	if _, err := unix.Write(fd, msg); err != nil {
+		return fmt.Errorf("channel: send: %w", err)
+	}
+	return nil
+}
+
+// recv reads one datagram; an empty one means the other end is closed.
+func recv(fd int) ([]byte, error) {
+	buf := make([]byte, maxMessage)
+	for {
+		n, _, flags, _, err := unix.Recvmsg(fd, buf, nil, 0)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return nil, fmt.Errorf("channel: recv: %w", err)
+		case flags&unix.MSG_TRUNC != 0:
+			return nil, errors.New("channel: message too long")
+		}
+		return buf[:n], nil
+	}
+}

@@ -1,0 +1,79 @@
+package channel
+
+import (
+	"reflect"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"mvrc/internal/spec"
+)
+
+// pair returns both ends in this process; the child's end is normally fd 3 of the re-exec.
+func pair(t *testing.T) (*Parent, *Child) {
+	t.Helper()
+	p, f, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	t.Cleanup(func() { p.Close() })
+	return p, &Child{fd: fd}
+}
+
+func TestSpecThenMappedThenEOF(t *testing.T) {
+	p, c := pair(t)
+	want := &spec.Spec{Rootfs: "/r", Command: []string{"sh", "-c", "echo hi"}, Namespaces: []string{"user"},
+		Env: []string{"PATH=/bin"}, Limits: spec.Limits{CPUs: 0.5}}
+	if err := p.SendSpec(want); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SendMapped(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ReceiveSpec()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ReceiveSpec = %+v, %v; want %+v", got, err, want)
+	}
+	if err := c.WaitMapped(); err != nil {
+		t.Fatal(err)
+	}
+	c.Close() // what a successful execve does to the close-on-exec end
+	if failure, err := p.WaitExec(); failure != nil || err != nil {
+		t.Fatalf("WaitExec after EOF = %+v, %v; want nil, nil", failure, err)
+	}
+}
+
+func TestErrorReachesParent(t *testing.T) {
+	p, c := pair(t)
+	if err := c.SendError(127, `exec "nope": no such file or directory`); err != nil {
+		t.Fatal(err)
+	}
+	failure, err := p.WaitExec()
+	want := &Failure{Code: 127, Line: `exec "nope": no such file or directory`}
+	if err != nil || !reflect.DeepEqual(failure, want) {
+		t.Fatalf("WaitExec = %+v, %v; want %+v", failure, err, want)
+	}
+}
+
+func TestChildSeesParentGoAway(t *testing.T) {
+	p, c := pair(t)
+	p.Close()
+	if _, err := c.ReceiveSpec(); err == nil {
+		t.Fatal("ReceiveSpec after the parent closed: want an error")
+	}
+}
+
+func TestMessagesArriveInOrder(t *testing.T) {
+	p, c := pair(t)
+	if err := p.SendMapped(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReceiveSpec(); err == nil {
+		t.Fatal("ReceiveSpec got MAPPED: want an error")
+	}
+}

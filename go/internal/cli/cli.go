@@ -1,0 +1,209 @@
+// Package cli turns argv into a Spec or a usage error; help and version are answered here.
+package cli
+
+import (
+	"errors"
+	"io"
+	"path"
+
+	"github.com/spf13/pflag"
+
+	"mvrc/internal/errs"
+	"mvrc/internal/idmap"
+	"mvrc/internal/namespaces"
+	"mvrc/internal/spec"
+)
+
+// Result is what the command line asks for: a container to run, or text to print.
+type Result struct {
+	Spec  *spec.Spec
+	Print string
+}
+
+// Caller is what parsing needs to know about the host side: its environment, ids, hostname.
+type Caller struct {
+	Env      map[string]string
+	UID, GID uint32
+	Hostname string
+}
+
+// Parse reads argv without the program name. It is pure: the caller is passed in.
+func Parse(args []string, caller Caller) (Result, error) {
+	if len(args) == 0 {
+		return Result{}, errs.Usagef("missing command (want run, version or help)")
+	}
+	switch args[0] {
+	case "run":
+		return parseRun(args[1:], caller)
+	case "version", "--version":
+		return Result{Print: VersionLine}, nil
+	case "help", "-h", "--help":
+		if len(args) == 1 {
+			return Result{Print: Usage}, nil
+		}
+		if args[1] == "run" {
+			return Result{Print: RunUsage}, nil
+		}
+		return Result{}, errs.Usagef("unknown help topic %q", args[1])
+	}
+	return Result{}, errs.Usagef("unknown command %q", args[0])
+}
+
+// options are the raw values of run's flags, checked in build in the order of SPEC's table.
+type options struct {
+	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
+	env, uidMaps, gidMaps, binds, tmpfs                      []string
+	readOnly, overlay, chroot, init, debug                   switchFlag
+	help                                                     helpFlag
+}
+
+func parseRun(args []string, caller Caller) (Result, error) {
+	var o options
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.SetInterspersed(false) // stop at ROOTFS: the rest belongs to COMMAND
+	fs.StringVar(&o.ns, "ns", "user,mount,pid,uts,ipc,net,cgroup", "")
+	fs.StringVar(&o.hostname, "hostname", spec.DefaultHostname, "")
+	fs.StringArrayVarP(&o.env, "env", "e", nil, "")
+	fs.StringVarP(&o.workdir, "workdir", "w", "/", "")
+	fs.StringVar(&o.user, "user", "0:0", "")
+	fs.StringArrayVar(&o.uidMaps, "uid-map", nil, "")
+	fs.StringArrayVar(&o.gidMaps, "gid-map", nil, "")
+	fs.StringArrayVarP(&o.binds, "bind", "v", nil, "")
+	fs.StringArrayVar(&o.tmpfs, "tmpfs", nil, "")
+	fs.StringVar(&o.memory, "memory", "", "")
+	fs.StringVar(&o.pids, "pids", "", "")
+	fs.StringVar(&o.cpus, "cpus", "", "")
+	fs.StringVar(&o.pidFile, "pid-file", "", "")
+	switches := []struct {
+		name, short string
+		value       pflag.Value
+	}{
+		{"read-only", "", &o.readOnly}, {"overlay", "", &o.overlay}, {"chroot", "", &o.chroot},
+		{"init", "", &o.init}, {"debug", "", &o.debug}, {"help", "h", &o.help},
+	}
+	for _, sw := range switches {
+		fs.VarPF(sw.value, sw.name, sw.short, "").NoOptDefVal = bare
+	}
+
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, errHelp) {
+			return Result{Print: RunUsage}, nil
+		}
+		return Result{}, flagError(err)
+	}
+	s, err := build(&o, fs, caller)
+	return Result{Spec: s}, err
+}
+
+// build validates the options in the order of SPEC's table, then ROOTFS and COMMAND.
+func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
+	ns, err := namespaces.Parse(o.ns)
+	if err != nil {
+		return nil, err
+	}
+	hasUser, hasUTS := namespaces.Has(ns, "user"), namespaces.Has(ns, "uts")
+	hostname := caller.Hostname
+	if fs.Changed("hostname") && !hasUTS {
+		return nil, errs.Usagef("--hostname needs the uts namespace")
+	}
+	if hasUTS {
+		hostname = o.hostname
+	}
+	env, err := spec.Env(caller.Env, o.env, hostname)
+	if err != nil {
+		return nil, err
+	}
+	if !path.IsAbs(o.workdir) {
+		return nil, errs.Usagef("invalid --workdir %q: want an absolute path", o.workdir)
+	}
+	user, err := spec.ParseUser(o.user)
+	if err != nil {
+		return nil, err
+	}
+	if user != (spec.User{}) && !hasUser {
+		return nil, errs.Usagef("--user needs the user namespace")
+	}
+	uidMaps, err := maps("--uid-map", o.uidMaps, caller.UID, hasUser)
+	if err != nil {
+		return nil, err
+	}
+	gidMaps, err := maps("--gid-map", o.gidMaps, caller.GID, hasUser)
+	if err != nil {
+		return nil, err
+	}
+	if hasUser && !idmap.Contains(uidMaps, user.UID) {
+		return nil, errs.Usagef("--user %q: uid %d is not mapped (see --uid-map)", o.user, user.UID)
+	}
+	if hasUser && !idmap.Contains(gidMaps, user.GID) {
+		return nil, errs.Usagef("--user %q: gid %d is not mapped (see --gid-map)", o.user, user.GID)
+	}
+	binds := []spec.Bind{}
+	for _, text := range o.binds {
+		b, err := spec.ParseBind(text)
+		if err != nil {
+			return nil, err
+		}
+		binds = append(binds, b)
+	}
+	for _, dir := range o.tmpfs {
+		if !path.IsAbs(dir) {
+			return nil, errs.Usagef("invalid --tmpfs %q: want an absolute path", dir)
+		}
+	}
+	limits, err := parseLimits(o, fs)
+	if err != nil {
+		return nil, err
+	}
+	if fs.NArg() < 2 {
+		return nil, errs.Usagef("run needs ROOTFS and COMMAND")
+	}
+	return &spec.Spec{
+		Rootfs: fs.Arg(0), Command: fs.Args()[1:], Namespaces: ns, Hostname: hostname,
+		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
+		Binds: binds, Tmpfs: append([]string{}, o.tmpfs...), ReadOnly: bool(o.readOnly),
+		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
+		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
+	}, nil
+}
+
+// maps parses a repeatable --uid-map/--gid-map; the default maps root to the caller's own id.
+func maps(flag string, texts []string, own uint32, hasUser bool) ([]idmap.Map, error) {
+	parsed := []idmap.Map{}
+	for _, text := range texts {
+		m, err := idmap.Parse(flag, text)
+		if err != nil {
+			return nil, err
+		}
+		parsed = append(parsed, m)
+	}
+	switch {
+	case len(parsed) > 0 && !hasUser:
+		return nil, errs.Usagef("%s needs the user namespace", flag)
+	case !hasUser:
+		return []idmap.Map{}, nil
+	case len(parsed) == 0:
+		return []idmap.Map{{Container: 0, Host: own, Size: 1}}, nil
+	}
+	return parsed, nil
+}
+
+func parseLimits(o *options, fs *pflag.FlagSet) (spec.Limits, error) {
+	var l spec.Limits
+	var err error
+	if fs.Changed("memory") {
+		if l.Memory, err = spec.ParseMemory(o.memory); err != nil {
+			return l, err
+		}
+	}
+	if fs.Changed("pids") {
+		if l.Pids, err = spec.ParsePids(o.pids); err != nil {
+			return l, err
+		}
+	}
+	if fs.Changed("cpus") {
+		l.CPUs, err = spec.ParseCPUs(o.cpus)
+	}
+	return l, err
+}

@@ -1,0 +1,77 @@
+// Package errs holds the exit-code table and turns any error into the one line and the code
+// that mvrc exits with.
+package errs
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+)
+
+// The exit codes of SPEC; any other status is the command's own.
+const (
+	Failed     = 125 // mvrc itself failed: usage, rootfs, namespaces, maps, mounts, cgroups
+	CannotExec = 126 // COMMAND exists in the container but cannot be executed
+	NotFound   = 127 // COMMAND was not found in the container
+)
+
+// UsageHint is the second line printed after a usage error.
+const UsageHint = "Run 'mvrc help run' for usage."
+
+// Error is a failure that knows its exit code. Its message is the line without "mvrc: ".
+type Error struct {
+	Code  int
+	Usage bool // a usage error also prints UsageHint
+	Err   error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Usagef reports a bad command line: exit 125 and the usage hint.
+func Usagef(format string, args ...any) error {
+	return &Error{Code: Failed, Usage: true, Err: fmt.Errorf(format, args...)}
+}
+
+// Failf reports a failed setup step (exit 125); use %w to keep the cause.
+func Failf(format string, args ...any) error {
+	return &Error{Code: Failed, Err: fmt.Errorf(format, args...)}
+}
+
+// Codef reports a failure with an explicit exit code (126, 127).
+func Codef(code int, format string, args ...any) error {
+	return &Error{Code: code, Err: fmt.Errorf(format, args...)}
+}
+
+// Report maps err to what mvrc prints and returns: the lines for stderr and the exit code.
+// An error that is not an *Error is a setup failure (125).
+func Report(err error) (lines []string, code int) {
+	line := "mvrc: " + err.Error()
+	var e *Error
+	if !errors.As(err, &e) {
+		return []string{line}, Failed
+	}
+	if e.Usage {
+		return []string{line, UsageHint}, e.Code
+	}
+	return []string{line}, e.Code
+}
+
+// Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's
+// own text when it carries none. Both twins print errno text in Go's lowercase wording.
+func Errno(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno.Error()
+	}
+	return err.Error()
+}
+
+// Status is the exit status mvrc reports for a process that ended with ws: its own exit
+// code, or 128+N when signal N killed it (the shell's convention).
+func Status(ws syscall.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}

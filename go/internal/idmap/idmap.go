@@ -1,0 +1,139 @@
+// Package idmap parses --uid-map/--gid-map, plans how each map is written, and writes it.
+package idmap
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"mvrc/internal/errs"
+)
+
+// Map is one line of /proc/PID/uid_map or gid_map: SIZE ids from CONTAINER up are HOST up.
+type Map struct {
+	Container uint32 `json:"container"`
+	Host      uint32 `json:"host"`
+	Size      uint32 `json:"size"`
+}
+
+// Contains reports whether the container id is inside one of maps.
+func Contains(maps []Map, id uint32) bool {
+	for _, m := range maps {
+		if id >= m.Container && uint64(id) < uint64(m.Container)+uint64(m.Size) {
+			return true
+		}
+	}
+	return false
+}
+
+// Parse reads C:H:N, each a decimal u32, SIZE >= 1. The kernel rejects a range whose end
+// wraps around u32, so we refuse it here with the usage line instead.
+func Parse(flag, text string) (Map, error) {
+	bad := errs.Usagef("invalid %s %q: want CONTAINER:HOST:SIZE", flag, text)
+	fields := strings.Split(text, ":")
+	if len(fields) != 3 {
+		return Map{}, bad
+	}
+	var n [3]uint64
+	for i, f := range fields {
+		v, err := strconv.ParseUint(f, 10, 32)
+		if err != nil {
+			return Map{}, bad
+		}
+		n[i] = v
+	}
+	if n[2] == 0 || n[0]+n[2] > math.MaxUint32 || n[1]+n[2] > math.MaxUint32 {
+		return Map{}, bad
+	}
+	return Map{Container: uint32(n[0]), Host: uint32(n[1]), Size: uint32(n[2])}, nil
+}
+
+// Method is how a set of maps gets into /proc/PID/{uid,gid}_map.
+type Method string
+
+const (
+	Root   Method = "root"   // the caller is root: write every line directly
+	Direct Method = "direct" // only the caller's own id: the kernel lets its owner write it
+	Helper Method = "helper" // anything more: the setuid newuidmap/newgidmap check /etc/sub[ug]id
+)
+
+// Plan picks the method for maps written by a caller with id caller.
+func Plan(caller uint32, maps []Map) Method {
+	switch {
+	case caller == 0:
+		return Root
+	case len(maps) == 1 && maps[0].Host == caller && maps[0].Size == 1:
+		return Direct
+	default:
+		return Helper
+	}
+}
+
+// Lines is the text written to the map file: one "C H N" line per map.
+func Lines(maps []Map) string {
+	var b strings.Builder
+	for _, m := range maps {
+		fmt.Fprintf(&b, "%d %d %d\n", m.Container, m.Host, m.Size)
+	}
+	return b.String()
+}
+
+// HelperArgs is newuidmap's argv after its name: the pid, then every map in one call.
+func HelperArgs(pid string, maps []Map) []string {
+	args := []string{pid}
+	for _, m := range maps {
+		args = append(args, strconv.FormatUint(uint64(m.Container), 10),
+			strconv.FormatUint(uint64(m.Host), 10), strconv.FormatUint(uint64(m.Size), 10))
+	}
+	return args
+}
+
+// slide: idmap
+// Write installs the uid maps, then the gid maps, of process pid.
+func Write(pid int, uid, gid uint32, uidMaps, gidMaps []Map) error {
+	if err := write(pid, "uid", Plan(uid, uidMaps), uidMaps); err != nil {
+		return err
+	}
+	gidPlan := Plan(gid, gidMaps)
+	if gidPlan == Direct {
+		// Since Linux 3.19 (CVE-2014-8989) an unprivileged gid_map needs setgroups
+		// denied first, or the process could drop a group that was denying it access.
+		path := fmt.Sprintf("/proc/%d/setgroups", pid)
+		if err := os.WriteFile(path, []byte("deny"), 0); err != nil {
+			return errs.Failf("writing setgroups: %s", errs.Errno(err))
+		}
+	}
+	return write(pid, "gid", gidPlan, gidMaps)
+}
+
+// end slide
+
+func write(pid int, kind string, method Method, maps []Map) error {
+	if method == Helper {
+		return runHelper("new"+kind+"map", HelperArgs(strconv.Itoa(pid), maps))
+	}
+	path := fmt.Sprintf("/proc/%d/%s_map", pid, kind)
+	if err := os.WriteFile(path, []byte(Lines(maps)), 0); err != nil {
+		return errs.Failf("writing %s map: %s", kind, errs.Errno(err))
+	}
+	return nil
+}
+
+// runHelper runs newuidmap/newgidmap, reporting its first stderr line when it refuses.
+func runHelper(name string, args []string) error {
+	var stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		first, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
+		if first == "" {
+			return errs.Failf("%s: %s", name, errs.Errno(err))
+		}
+		return errs.Failf("%s: %s: %s", name, err, first)
+	}
+	return nil
+}

@@ -1,0 +1,56 @@
+package namespaces
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"testing"
+
+	"mvrc/internal/errs"
+)
+
+func TestVectors(t *testing.T) {
+	var vectors []struct {
+		Name  string   `json:"name"`
+		In    string   `json:"in"`
+		Want  []string `json:"want"`
+		Flags uintptr  `json:"flags"`
+		Error string   `json:"error"`
+	}
+	data, err := os.ReadFile("../../../testdata/unit/namespaces.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &vectors); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vectors {
+		t.Run(v.Name, func(t *testing.T) {
+			got, err := Parse(v.In)
+			if v.Error != "" {
+				if err == nil {
+					t.Fatalf("Parse(%q) = %q, want error", v.In, got)
+				}
+				if lines, _ := errs.Report(err); lines[0] != v.Error || len(lines) != 2 {
+					t.Fatalf("Parse(%q) error %q, want usage error %q", v.In, lines, v.Error)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, v.Want) {
+				t.Fatalf("Parse(%q) = %q, %v; want %q", v.In, got, err, v.Want)
+			}
+			if flags := Flags(got); flags != v.Flags {
+				t.Fatalf("Flags(%q) = %#x, want %#x", got, flags, v.Flags)
+			}
+		})
+	}
+}
+
+func TestTableStartsWithUser(t *testing.T) {
+	if Table[0].Name != "user" {
+		t.Fatalf("Table[0] = %q: user must come first", Table[0].Name)
+	}
+	if got := Default(); len(got) != 7 {
+		t.Fatalf("Default() = %q, want all seven", got)
+	}
+}

@@ -1,0 +1,53 @@
+// Package reaper is mvrc's init for --init: PID 1 starts COMMAND, forwards signals to it,
+// reaps every child, and exits with COMMAND's status. COMMAND gets the namespace's next
+// free PID: in Go that is not 2, because the runtime's own threads take PIDs first.
+package reaper
+
+import (
+	"os"
+	"syscall"
+
+	"mvrc/internal/errs"
+	"mvrc/internal/signals"
+)
+
+// Init is a running init with COMMAND started.
+type Init struct {
+	pid    int
+	caught chan os.Signal
+}
+
+// Start forks COMMAND (already looked up as path). Signals are caught first, so none that
+// arrives while COMMAND starts is lost.
+func Start(path string, argv, env []string) (*Init, error) {
+	caught := signals.Catch()
+	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
+		Env:   env,
+		Files: []uintptr{0, 1, 2},
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+	})
+	if err != nil {
+		signals.Stop(caught)
+		return nil, err
+	}
+	return &Init{pid: pid, caught: caught}, nil
+}
+
+// Wait forwards signals to COMMAND and reaps every process that ends: orphans re-parented
+// to PID 1 would otherwise stay zombies. It returns COMMAND's status; when PID 1 exits,
+// the kernel kills whatever is left in the namespace.
+func (i *Init) Wait() int {
+	go signals.Forward(i.caught, i.pid)
+	for {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, 0, nil)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return errs.Failed
+		case pid == i.pid:
+			return errs.Status(ws)
+		}
+	}
+}

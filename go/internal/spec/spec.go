@@ -1,0 +1,134 @@
+// Package spec is the container's whole configuration (the Spec the parent sends the child),
+// its defaults, and the parsing of the option values that are pure text rules.
+package spec
+
+import (
+	"strconv"
+	"strings"
+
+	"mvrc/internal/errs"
+	"mvrc/internal/idmap"
+)
+
+// Path is the container's PATH unless -e replaces it.
+const Path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+// DefaultHostname is the hostname inside when uts is in --ns.
+const DefaultHostname = "mvrc"
+
+// Spec is everything the child needs; it travels to the child as JSON over the channel.
+type Spec struct {
+	Rootfs     string      `json:"rootfs"`
+	Command    []string    `json:"command"`
+	Namespaces []string    `json:"namespaces"`
+	Hostname   string      `json:"hostname"`
+	Env        []string    `json:"env"`
+	Workdir    string      `json:"workdir"`
+	User       User        `json:"user"`
+	UIDMaps    []idmap.Map `json:"uid_maps"`
+	GIDMaps    []idmap.Map `json:"gid_maps"`
+	Binds      []Bind      `json:"binds"`
+	Tmpfs      []string    `json:"tmpfs"`
+	ReadOnly   bool        `json:"read_only"`
+	Overlay    bool        `json:"overlay"`
+	Chroot     bool        `json:"chroot"`
+	Init       bool        `json:"init"`
+	PidFile    string      `json:"pid_file"`
+	Debug      bool        `json:"debug"`
+	Limits     Limits      `json:"limits"`
+}
+
+// User is the identity of COMMAND inside the container.
+type User struct {
+	UID uint32 `json:"uid"`
+	GID uint32 `json:"gid"`
+}
+
+// Bind is one -v SRC:DST[:ro].
+type Bind struct {
+	Source      string `json:"source"`
+	Destination string `json:"destination"`
+	ReadOnly    bool   `json:"read_only"`
+}
+
+// Limits are the cgroup v2 limits; zero means no limit.
+type Limits struct {
+	Memory int64   `json:"memory"`
+	Pids   int64   `json:"pids"`
+	CPUs   float64 `json:"cpus"`
+}
+
+// Any reports whether a limit was asked for.
+func (l Limits) Any() bool { return l.Memory != 0 || l.Pids != 0 || l.CPUs != 0 }
+
+// ParseUser reads UID[:GID]; without GID the gid equals the uid.
+func ParseUser(text string) (User, error) {
+	uidText, gidText, hasGID := strings.Cut(text, ":")
+	if !hasGID {
+		gidText = uidText
+	}
+	uid, uerr := strconv.ParseUint(uidText, 10, 32)
+	gid, gerr := strconv.ParseUint(gidText, 10, 32)
+	if uerr != nil || gerr != nil {
+		return User{}, errs.Usagef("invalid --user %q: want UID[:GID]", text)
+	}
+	return User{UID: uint32(uid), GID: uint32(gid)}, nil
+}
+
+// ParseBind reads SRC:DST[:ro]; DST is a path inside the container, so it must be absolute.
+func ParseBind(text string) (Bind, error) {
+	fields := strings.Split(text, ":")
+	if len(fields) < 2 || len(fields) > 3 || fields[0] == "" || fields[1] == "" ||
+		(len(fields) == 3 && fields[2] != "ro") {
+		return Bind{}, errs.Usagef("invalid --bind %q: want SRC:DST[:ro]", text)
+	}
+	if !strings.HasPrefix(fields[1], "/") {
+		return Bind{}, errs.Usagef("invalid --bind %q: destination must be an absolute path", text)
+	}
+	return Bind{Source: fields[0], Destination: fields[1], ReadOnly: len(fields) == 3}, nil
+}
+
+// ParseMemory reads BYTES with an optional k, m or g suffix (powers of 1024).
+func ParseMemory(text string) (int64, error) {
+	bad := errs.Usagef("invalid --memory %q: want BYTES with an optional k, m or g suffix", text)
+	digits, shift := text, 0
+	if n := len(text); n > 0 {
+		switch text[n-1] {
+		case 'k', 'K':
+			digits, shift = text[:n-1], 10
+		case 'm', 'M':
+			digits, shift = text[:n-1], 20
+		case 'g', 'G':
+			digits, shift = text[:n-1], 30
+		}
+	}
+	v, err := strconv.ParseInt(digits, 10, 64)
+	if err != nil || !isDigits(digits) || v < 1 || v > (1<<63-1)>>shift {
+		return 0, bad
+	}
+	return v << shift, nil
+}
+
+// ParsePids reads a positive whole number.
+func ParsePids(text string) (int64, error) {
+	v, err := strconv.ParseInt(text, 10, 64)
+	if err != nil || !isDigits(text) || v < 1 {
+		return 0, errs.Usagef("invalid --pids %q: want a positive whole number", text)
+	}
+	return v, nil
+}
+
+// ParseCPUs reads DIGITS[.DIGITS] > 0; no sign, exponent, inf or nan, so both twins agree.
+func ParseCPUs(text string) (float64, error) {
+	whole, frac, hasFrac := strings.Cut(text, ".")
+	v, err := strconv.ParseFloat(text, 64)
+	if err != nil || !isDigits(whole) || (hasFrac && !isDigits(frac)) || v <= 0 {
+		return 0, errs.Usagef("invalid --cpus %q: want a positive number", text)
+	}
+	return v, nil
+}
+
+// isDigits reports whether s is one or more ASCII digits (strconv also takes a sign).
+func isDigits(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789") == ""
+}

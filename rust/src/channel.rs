@@ -1,0 +1,128 @@
+// The parent/child protocol over one socketpair, drawn once, here.
+//
+//  parent (host)                                   child (new namespaces)
+//  ─────────────                                   ──────────────────────
+//  socketpair; clone ─────────────────────────────▶ starts, blocked in recv
+//  write uid_map, setgroups, gid_map
+//  (newuidmap/newgidmap for ranges)
+//  cgroup, pid-file
+//  send MAPPED ───────────────────────────────────▶ hostname, rootfs, network,
+//                                                   identity, workdir, lookup
+//                            ◀───────────────────── on failure: send ERROR{code, line}; exit
+//                            ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
+//  recv: EOF → running / ERROR → print line, exit code
+//
+// SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
+// closed end reads as EOF (a zero-length recv). There is no SPEC message: the
+// Rust child is a clone of the parent and already holds the spec in memory.
+
+use std::os::fd::{AsRawFd, OwnedFd};
+
+use nix::errno::Errno;
+use nix::sys::socket::{AddressFamily, MsgFlags, SockFlag, SockType, recv, send, socketpair};
+
+use crate::errs::{Error, sys};
+
+const MAPPED: u8 = b'M';
+const ERROR: u8 = b'E';
+
+/// The parent's end.
+pub struct ParentEnd(OwnedFd);
+
+/// The child's end; close-on-exec, so a successful execve closes it.
+pub struct ChildEnd(OwnedFd);
+
+/// Creates both ends. Both are close-on-exec: the user's command never inherits them.
+pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
+    let flags = SockFlag::SOCK_CLOEXEC;
+    let (parent, child) =
+        socketpair(AddressFamily::Unix, SockType::SeqPacket, None, flags).map_err(sys("socketpair"))?;
+    Ok((ParentEnd(parent), ChildEnd(child)))
+}
+
+// slide: channel
+impl ParentEnd {
+    /// Tells the child its id maps are written: it may now act as container root.
+    pub fn send_mapped(&self) -> Result<(), Error> {
+        send_message(&self.0, &[MAPPED])
+    }
+
+    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
+    pub fn wait_for_exec(&self) -> Result<(), Error> {
+        let mut buf = [0u8; 4096];
+        match receive(&self.0, &mut buf)? {
+            [] => Ok(()),
+            [ERROR, code, line @ ..] => {
+                let line = String::from_utf8_lossy(line).into_owned();
+                Err(Error::Child { code: i32::from(*code), line })
+            }
+            _ => Err(sys("channel: unexpected message")(Errno::EPROTO)),
+        }
+    }
+}
+
+// end slide
+
+impl ChildEnd {
+    /// Waits for MAPPED. False means the parent failed or died: stop silently.
+    pub fn wait_for_mapped(&self) -> bool {
+        let mut buf = [0u8; 1];
+        matches!(receive(&self.0, &mut buf), Ok([MAPPED]))
+    }
+
+    /// Hands a setup failure to the parent, which prints it and exits with its code.
+    pub fn report(&self, err: &Error) {
+        let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(125)];
+        message.extend_from_slice(err.to_string().as_bytes());
+        // Nothing is left to do if the parent is gone: the child exits anyway.
+        let _ = send_message(&self.0, &message);
+    }
+}
+
+impl AsRawFd for ParentEnd {
+    fn as_raw_fd(&self) -> i32 {
+        self.0.as_raw_fd()
+    }
+}
+
+fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
+    send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(sys("channel: send"))
+}
+
+fn receive<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<&'a [u8], Error> {
+    loop {
+        match recv(fd.as_raw_fd(), buf, MsgFlags::empty()) {
+            Ok(n) => return Ok(&buf[..n]),
+            Err(Errno::EINTR) => continue,
+            Err(source) => {
+                return Err(sys("channel: recv")(source));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_round_trip() {
+        let (parent, child) = pair().unwrap();
+        child.report(&Error::Exec { cmd: "nope".into(), source: Errno::ENOENT });
+        let err = parent.wait_for_exec().unwrap_err();
+        assert_eq!(err.code(), 127);
+        assert_eq!(err.to_string(), r#"exec "nope": no such file or directory"#);
+    }
+
+    #[test]
+    fn closed_ends_read_as_eof() {
+        let (parent, child) = pair().unwrap();
+        parent.send_mapped().unwrap();
+        assert!(child.wait_for_mapped());
+        drop(child);
+        assert!(parent.wait_for_exec().is_ok());
+        let (parent, child) = pair().unwrap();
+        drop(parent);
+        assert!(!child.wait_for_mapped());
+    }
+}

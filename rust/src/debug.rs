@@ -1,0 +1,45 @@
+// `--debug`: one stderr line per setup step with its duration.
+
+use std::io::Write;
+use std::time::Instant;
+
+/// Prints `mvrc: debug: STEP DURATION` when enabled; a no-op otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct Debug {
+    enabled: bool,
+}
+
+impl Debug {
+    pub fn new(enabled: bool) -> Self {
+        Debug { enabled }
+    }
+
+    /// Reports `step` as having taken the time since `since`.
+    pub fn step(&self, step: &str, since: Instant) {
+        if self.enabled {
+            let line = line(step, since.elapsed().as_secs_f64());
+            let _ = writeln!(std::io::stderr(), "mvrc: debug: {line}");
+        }
+    }
+
+    /// Times `work` as `step`.
+    pub fn time<T>(&self, step: &str, work: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let result = work();
+        self.step(step, start);
+        result
+    }
+}
+
+fn line(step: &str, seconds: f64) -> String {
+    format!("{step} {:.3}ms", seconds * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn format() {
+        assert_eq!(super::line("clone", 0.0012345), "clone 1.234ms");
+        assert_eq!(super::line("ready", 0.0), "ready 0.000ms");
+    }
+}

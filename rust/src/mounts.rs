@@ -1,0 +1,173 @@
+// Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
+
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::Path;
+
+use nix::errno::Errno;
+use nix::fcntl::{OFlag, OpenHow, ResolveFlag, open, openat, openat2};
+use nix::mount::{MsFlags, mount};
+use nix::sys::stat::{Mode, mkdirat};
+use nix::sys::statvfs::{FsFlags, statvfs};
+use nix::unistd::symlinkat;
+
+use crate::errs::Error;
+use crate::spec::Bind;
+
+/// The new root, before pivot_root, held as an O_PATH descriptor. Targets are
+/// resolved under it with RESOLVE_IN_ROOT, so a symlink in ROOTFS (say /proc →
+/// /etc) cannot make us mount over a host path: the kernel resolves it as if
+/// the root were already "/".
+pub struct Root(OwnedFd);
+
+impl Root {
+    pub fn open(dir: &Path) -> Result<Root, Error> {
+        let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let path = || dir.display().to_string();
+        open(dir, flags, Mode::empty()).map(Root).map_err(|source| Error::Rootfs { path: path(), source })
+    }
+
+    /// Mounts a fresh `fstype` at `inside` (made a directory if missing).
+    pub fn mount(&self, fstype: &'static str, inside: &str, flags: MsFlags, data: &str) -> Result<(), Error> {
+        self.at(inside, false, |target| {
+            let data = Some(data).filter(|d| !d.is_empty());
+            mount(Some(fstype), target, Some(fstype), flags, data).map_err(|source| Error::Mount {
+                fstype,
+                target: inside.into(),
+                source,
+            })
+        })
+    }
+
+    /// Bind-mounts host path `src` at `inside` (made missing: a directory, or an
+    /// empty file when `src` is a file), read-only if asked.
+    pub fn bind(&self, src: &str, inside: &str, read_only: bool) -> Result<(), Error> {
+        let meta =
+            std::fs::metadata(src).map_err(|e| Error::BindSource { src: src.into(), source: errno(&e) })?;
+        self.at(inside, !meta.is_dir(), |target| {
+            let failed = |source| Error::Bind { src: src.into(), dst: inside.into(), source };
+            let flags = MsFlags::MS_BIND | MsFlags::MS_REC;
+            mount(Some(src), target, None::<&str>, flags, None::<&str>).map_err(failed)
+        })?;
+        // Resolved again: the old descriptor still names the directory under the new mount.
+        match read_only {
+            true => self.at(inside, false, |target| remount_read_only(Path::new(target), inside)),
+            false => Ok(()),
+        }
+    }
+
+    /// `/proc`: a fresh procfs of the new PID namespace; without one, the host's
+    /// (a new procfs would show the host's processes anyway).
+    pub fn proc(&self, new_pid: bool) -> Result<(), Error> {
+        match new_pid {
+            true => {
+                self.mount("proc", "/proc", MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC, "")
+            }
+            false => self.bind("/proc", "/proc", false),
+        }
+    }
+
+    /// `/sys`, read-only: a fresh sysfs shows only the new network namespace's
+    /// devices; without one, the host's is bound read-only.
+    pub fn sys(&self, new_net: bool) -> Result<(), Error> {
+        let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+        match new_net {
+            true => self.mount("sysfs", "/sys", flags, ""),
+            false => self.bind("/sys", "/sys", true),
+        }
+    }
+
+    /// `--tmpfs DIR`.
+    pub fn tmpfs(&self, dir: &str) -> Result<(), Error> {
+        self.mount("tmpfs", dir, MsFlags::MS_NOSUID | MsFlags::MS_NODEV, "mode=755")
+    }
+
+    /// Every `--bind`, in order.
+    pub fn binds(&self, binds: &[Bind]) -> Result<(), Error> {
+        binds.iter().try_for_each(|b| self.bind(&b.source, &b.destination, b.read_only))
+    }
+
+    /// Makes the link `inside` pointing at `target` (the /dev links).
+    pub fn symlink(&self, target: &str, inside: &str) -> Result<(), Error> {
+        let (dir, name) = inside.rsplit_once('/').unwrap_or(("", inside));
+        let dir =
+            self.ensure(dir, false).map_err(|source| Error::MountPoint { inside: inside.into(), source })?;
+        symlinkat(target, &dir, name).map_err(|source| Error::Symlink { inside: inside.into(), source })
+    }
+
+    /// Resolves `inside`, creating what is missing, and hands `use_it` a path
+    /// naming exactly that inode (`/proc/self/fd/N`).
+    fn at<T>(
+        &self,
+        inside: &str,
+        file: bool,
+        use_it: impl FnOnce(&str) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let fd = self
+            .ensure(inside, file)
+            .map_err(|source| Error::MountPoint { inside: inside.into(), source })?;
+        use_it(&format!("/proc/self/fd/{}", fd.as_raw_fd()))
+    }
+
+    /// Opens `inside` (O_PATH), making missing directories on the way and the last
+    /// component a directory or, if `file`, an empty file.
+    fn ensure(&self, inside: &str, file: bool) -> nix::Result<OwnedFd> {
+        let parts: Vec<&str> = inside.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+        let mut current = String::new();
+        let mut fd = self.resolve("/", OFlag::O_PATH)?;
+        for (i, part) in parts.iter().enumerate() {
+            let next = format!("{current}/{part}");
+            fd = match self.resolve(&next, OFlag::O_PATH) {
+                Err(Errno::ENOENT) => {
+                    let parent =
+                        self.resolve(&format!("{current}/"), OFlag::O_RDONLY | OFlag::O_DIRECTORY)?;
+                    create(&parent, part, file && i == parts.len() - 1)?;
+                    self.resolve(&next, OFlag::O_PATH)?
+                }
+                other => other?,
+            };
+            current = next;
+        }
+        Ok(fd)
+    }
+
+    /// openat2 with the root as "/": neither `..` nor a symlink leads out of it.
+    fn resolve(&self, inside: &str, flags: OFlag) -> nix::Result<OwnedFd> {
+        let resolve = ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS;
+        openat2(&self.0, inside, OpenHow::new().flags(flags | OFlag::O_CLOEXEC).resolve(resolve))
+    }
+}
+
+/// Makes `name` in `dir`: a directory, or an empty file.
+fn create(dir: &OwnedFd, name: &str, file: bool) -> nix::Result<()> {
+    if !file {
+        return mkdirat(dir, name, Mode::from_bits_truncate(0o755));
+    }
+    let flags = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_WRONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    openat(dir, name, flags, Mode::from_bits_truncate(0o644)).map(drop)
+}
+
+/// Remounts the mount at `target` read-only. In a user namespace the kernel
+/// locks the nosuid/nodev/noexec/atime flags inherited from the host: a remount
+/// must repeat them or fail with EPERM, so they are read back first.
+pub fn remount_read_only(target: &Path, inside: &str) -> Result<(), Error> {
+    let failed = |source| Error::Remount { inside: inside.into(), source };
+    let have = statvfs(target).map_err(failed)?.flags();
+    let locked = [
+        (FsFlags::ST_NOSUID, MsFlags::MS_NOSUID),
+        (FsFlags::ST_NODEV, MsFlags::MS_NODEV),
+        (FsFlags::ST_NOEXEC, MsFlags::MS_NOEXEC),
+        (FsFlags::ST_NOATIME, MsFlags::MS_NOATIME),
+        (FsFlags::ST_NODIRATIME, MsFlags::MS_NODIRATIME),
+        (FsFlags::ST_RELATIME, MsFlags::MS_RELATIME),
+    ];
+    let flags = locked
+        .iter()
+        .filter(|(st, _)| have.contains(*st))
+        .fold(MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, |all, (_, ms)| all | *ms);
+    mount(None::<&str>, target, None::<&str>, flags, None::<&str>).map_err(failed)
+}
+
+/// The errno inside an I/O error (EIO if it has none).
+pub fn errno(err: &std::io::Error) -> Errno {
+    err.raw_os_error().map_or(Errno::EIO, Errno::from_raw)
+}

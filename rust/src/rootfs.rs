@@ -1,0 +1,138 @@
+// ROOTFS: check it, build the new root (bind or overlay, submounts) and make it "/".
+
+use std::fs;
+use std::io::ErrorKind;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use nix::fcntl::{OFlag, open};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sys::stat::Mode;
+use nix::unistd::{chdir, chroot, mkdir, pivot_root};
+
+use crate::devices;
+use crate::errs::{Error, sys};
+use crate::mounts::{self, Root, errno};
+use crate::spec::Spec;
+
+/// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
+pub fn check(dir: &str) -> Result<String, Error> {
+    let path = || dir.to_string();
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(_) => return Err(Error::RootfsNotDir { path: path() }),
+        Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::RootfsMissing { path: path() }),
+        Err(e) => return Err(Error::Rootfs { path: path(), source: errno(&e) }),
+    }
+    let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
+    Ok(absolute.display().to_string())
+}
+
+/// Builds the container's root from `spec.rootfs` (absolute) and makes it "/".
+/// Without a mount namespace nothing is mounted: ROOTFS is entered with chroot(2).
+pub fn setup(spec: &Spec) -> Result<(), Error> {
+    if !spec.namespaces.contains("mount") {
+        return enter_chroot(Path::new(&spec.rootfs));
+    }
+    // Our mount namespace is a copy of the host's, still joined to it by shared
+    // propagation: make everything private so that no mount below reaches the host.
+    let private = MsFlags::MS_REC | MsFlags::MS_PRIVATE;
+    mount(None::<&str>, "/", None::<&str>, private, None::<&str>).map_err(|source| Error::Mount {
+        fstype: "private",
+        target: "/".into(),
+        source,
+    })?;
+    let dir = new_root(spec)?;
+    submounts(&Root::open(&dir)?, spec)?;
+    match spec.chroot {
+        true => enter_chroot(&dir)?,
+        false => pivot_into(&dir)?,
+    }
+    match spec.read_only {
+        true => mounts::remount_read_only(Path::new("/"), "/"),
+        false => Ok(()),
+    }
+}
+
+/// The mount that becomes "/": ROOTFS bound onto itself (pivot_root needs a
+/// mount point), or an overlay whose writable layer lives in a tmpfs and dies with us.
+fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
+    let rootfs = Path::new(&spec.rootfs);
+    if !spec.overlay {
+        let flags = MsFlags::MS_BIND | MsFlags::MS_REC;
+        mount(Some(rootfs), rootfs, None::<&str>, flags, None::<&str>).map_err(|source| Error::Bind {
+            src: spec.rootfs.clone(),
+            dst: "/".into(),
+            source,
+        })?;
+        return Ok(rootfs.to_path_buf());
+    }
+    // Hold ROOTFS by descriptor before the tmpfs hides its path: the overlay's lower
+    // layer is then named through /proc/self/fd, and ROOTFS itself is never written.
+    let lower = open(rootfs, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .map_err(|source| Error::Rootfs { path: spec.rootfs.clone(), source })?;
+    mount(Some("tmpfs"), rootfs, Some("tmpfs"), MsFlags::empty(), Some("mode=755"))
+        .map_err(|source| Error::Mount { fstype: "tmpfs", target: "/".into(), source })?;
+    for dir in ["upper", "work", "root"] {
+        mkdir(&rootfs.join(dir), Mode::from_bits_truncate(0o755)).map_err(sys("overlay"))?;
+    }
+    let dir = rootfs.join("root");
+    let (fd, r) = (lower.as_raw_fd(), &spec.rootfs);
+    let mut data = format!("lowerdir=/proc/self/fd/{fd},upperdir={r}/upper,workdir={r}/work");
+    if spec.namespaces.contains("user") {
+        // Inside a user namespace the trusted.* xattrs that record whiteouts are out of
+        // reach: without user.* ones, deleting a lower directory fails with EIO.
+        data.push_str(",userxattr");
+    }
+    mount(Some("overlay"), &dir, Some("overlay"), MsFlags::empty(), Some(data.as_str()))
+        .map_err(|source| Error::Mount { fstype: "overlay", target: "/".into(), source })?;
+    Ok(dir)
+}
+
+/// Fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
+fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
+    root.proc(spec.namespaces.contains("pid"))?;
+    devices::setup(root)?;
+    root.sys(spec.namespaces.contains("net"))?;
+    spec.tmpfs.iter().try_for_each(|dir| root.tmpfs(dir))?;
+    root.binds(&spec.binds)
+}
+
+// slide: pivot_root
+/// Makes `dir` "/" and detaches the old root, so no path, descriptor or chroot
+/// trick leads back to the host. pivot_root(".", ".") stacks the old root on
+/// top of the new one; unmounting "." then removes exactly the old root, and no
+/// directory for it has to exist in ROOTFS.
+fn pivot_into(dir: &Path) -> Result<(), Error> {
+    chdir(dir).map_err(sys("pivot_root"))?;
+    pivot_root(".", ".").map_err(sys("pivot_root"))?;
+    umount2(".", MntFlags::MNT_DETACH).map_err(sys("pivot_root: detaching the old root"))?;
+    chdir("/").map_err(sys("pivot_root"))
+}
+// end slide
+
+/// chroot(2) only changes what "/" means for path lookup: the old root stays
+/// mounted and a process with CAP_SYS_CHROOT can climb out. For teaching only.
+fn enter_chroot(dir: &Path) -> Result<(), Error> {
+    chdir(dir).map_err(sys("chroot"))?;
+    chroot(".").map_err(sys("chroot"))?;
+    chdir("/").map_err(sys("chroot"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_names_the_path_as_given() {
+        let file = std::env::current_exe().unwrap().display().to_string();
+        let cases = [
+            ("/no/such/rootfs", r#"rootfs "/no/such/rootfs": no such directory"#.to_string()),
+            (file.as_str(), format!("rootfs {file:?}: not a directory")),
+        ];
+        for (path, want) in cases {
+            assert_eq!(check(path).unwrap_err().to_string(), want);
+        }
+        assert!(check(".").unwrap().starts_with('/'));
+    }
+}
