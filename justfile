@@ -11,9 +11,9 @@ default:
 # build both twins: ./go/mvrc and ./rust/mvrc
 build: build-go build-rust
 
-# build the Go twin into ./go/mvrc
+# build the Go twin into ./go/mvrc (static and stripped, like the Rust release build)
 build-go:
-    cd go && go build -trimpath -o mvrc ./cmd/mvrc
+    cd go && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o mvrc ./cmd/mvrc
 
 # build the Rust twin (release) into ./rust/mvrc
 build-rust:

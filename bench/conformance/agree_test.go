@@ -19,7 +19,7 @@ var agreeCases = []struct {
 	{"hostname and workdir", run(o("--hostname", "twin", "-w", "/etc"), "sh", "-c", "hostname; pwd; echo $HOSTNAME"), nil},
 	{"own exit code", run(nil, "sh", "-c", "exit 42"), nil},
 	{"killed under init", run(o("--init"), "sh", "-c", "kill -USR1 $$"), nil},
-	{"init pid", run(o("--init"), "sh", "-c", "echo $$"), nil},
+	{"init pid", run(o("--init"), "sh", "-c", initFirstChild), nil},
 	{"workdir missing", run(o("-w", "/nope"), "true"), nil},
 	{"not found", run(nil, "nope"), nil},
 	{"not executable", run(nil, "/etc/mvrc-marker"), nil},

@@ -18,6 +18,9 @@ import (
 	"mvrc/bench/internal/testenv"
 )
 
+// lineTimeout bounds the wait for one expected line of a live twin.
+const lineTimeout = 10 * time.Second
+
 // live is a running twin: the test reads its stdout line by line (a readiness marker instead
 // of a sleep), writes its stdin and sends it signals.
 type live struct {
@@ -41,9 +44,21 @@ type ending struct {
 // start starts a twin with placeholders in args expanded; the test's end kills what is left.
 func start(t *testing.T, st *testenv.Staged, twin testenv.Twin, args ...string) *live {
 	t.Helper()
+	return startIgnoring(t, st, twin, "", args...)
+}
+
+// startIgnoring is start with the signals sigs ("INT QUIT") ignored by the caller, as they are
+// in a background job of a shell script: mvrc inherits the disposition, and must not pass it on.
+func startIgnoring(t *testing.T, st *testenv.Staged, twin testenv.Twin, sigs string, args ...string) *live {
+	t.Helper()
 	args = expandAll(t, st, twin, args)
 	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
 	l := &live{t: t, cancel: cancel, cmd: st.Command(ctx, twin, args...)}
+	if sigs != "" {
+		// The host's sh ignores them, then becomes mvrc (same pid): SIG_IGN survives execve.
+		wrapper := []string{"/bin/sh", "-c", "trap '' " + sigs + `; exec "$0" "$@"`, l.cmd.Path}
+		l.cmd.Path, l.cmd.Args = "/bin/sh", append(wrapper, l.cmd.Args[1:]...)
+	}
 	l.cmd.Stderr = &l.stderr
 	var err error
 	if l.stdin, err = l.cmd.StdinPipe(); err != nil {
@@ -67,7 +82,10 @@ func start(t *testing.T, st *testenv.Staged, twin testenv.Twin, args ...string) 
 // expect reads the next stdout line and fails unless it is want.
 func (l *live) expect(want string) {
 	l.t.Helper()
+	// A line that never comes ends mvrc (and so the read) instead of hanging the suite.
+	timer := time.AfterFunc(lineTimeout, l.cancel)
 	line, err := l.stdout.ReadString('\n')
+	timer.Stop()
 	if got := strings.TrimSuffix(line, "\n"); err != nil || got != want {
 		l.cancel()
 		<-l.ended()

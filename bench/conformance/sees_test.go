@@ -18,6 +18,12 @@ const devNodes = `/dev/null character special file 1:3
 // containerMounts is every mount the container has, sorted: the old root is detached, nothing else leaks in.
 const containerMounts = "/\n/dev\n/dev/full\n/dev/null\n/dev/pts\n/dev/random\n/dev/shm\n/dev/tty\n/dev/urandom\n/dev/zero\n/proc\n/sys\n"
 
+// hostLinks prints every fd, cwd and root of every container process that names a path the
+// container does not have: a way back to the host's files.
+const hostLinks = `for f in /proc/[0-9]*/fd/* /proc/[0-9]*/cwd /proc/[0-9]*/root; do
+	l=$(readlink $f) && case $l in /*) [ -e "$l" ] || echo "$f -> $l";; esac
+done; echo end`
+
 func TestContainerSees(t *testing.T) {
 	forEachTwin(t, []tcase{
 		// PID namespace.
@@ -48,12 +54,14 @@ func TestContainerSees(t *testing.T) {
 			stdout: "unreachable\n", stderrRE: `(cat: .*: No such file or directory\n){2}`},
 		{name: "host file unreachable by any path", args: runSh(nil, "find / -name mvrc-host-secret 2>/dev/null; echo searched"), stdout: "searched\n"},
 		{name: "proc 1 root leads to the container root", args: runSh(nil, `[ "$(ls -a /proc/1/root/)" = "$(ls -a /)" ] && cat /proc/1/root/etc/mvrc-marker`), stdout: "{stage}\n"},
+		{name: "no fd or cwd leads to the host", args: runSh(nil, hostLinks), stdout: "end\n"},
 		{name: "mounts are only the container's", args: runSh(nil, "cut -d' ' -f5 /proc/self/mountinfo | sort"), stdout: containerMounts},
 
 		// /dev.
 		{name: "dev holds exactly the listed entries", args: run(nil, "ls", "-A", "/dev"), stdout: devList},
 		{name: "dev is a tmpfs", args: run(nil, "stat", "-f", "-c", "%T", "/dev"), stdout: "tmpfs\n"},
 		{name: "dev nodes are the host's", args: run(nil, "stat", "-c", "%n %F %t:%T", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"), stdout: devNodes},
+		{name: "dev modes", args: run(nil, "stat", "-c", "%n %a", "/dev", "/dev/shm", "/dev/pts/ptmx"), stdout: "/dev 755\n/dev/shm 1777\n/dev/pts/ptmx 666\n"},
 		{name: "dev links", args: runSh(nil, "for l in fd stdin stdout stderr ptmx; do readlink /dev/$l; done"),
 			stdout: "/proc/self/fd\n/proc/self/fd/0\n/proc/self/fd/1\n/proc/self/fd/2\npts/ptmx\n"},
 		{name: "dev null takes writes", args: runSh(nil, "echo gone > /dev/null && echo ok"), stdout: "ok\n"},

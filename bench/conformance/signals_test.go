@@ -35,6 +35,7 @@ func TestSignals(t *testing.T) {
 		send   []syscall.Signal // to mvrc, one after the other
 		echo   []string         // the stdout line each one but the last must bring
 		code   int
+		ignore string // signals the caller of mvrc ignores
 	}{
 		{name: "pid 1 ignores the first TERM, the second kills", script: alive,
 			send: sig(syscall.SIGTERM, syscall.SIGTERM), echo: []string{"alive"}, code: 137},
@@ -53,6 +54,10 @@ func TestSignals(t *testing.T) {
 			send: sig(syscall.SIGINT), code: 130},
 		{name: "init passes HUP to the command", opts: o("--init"), script: alive,
 			send: sig(syscall.SIGHUP), code: 129},
+		{name: "init passes INT even when the caller ignores it", opts: o("--init"), script: alive,
+			send: sig(syscall.SIGINT), code: 130, ignore: "INT QUIT"},
+		{name: "pid 1 gets QUIT even when the caller ignores it", script: trapped,
+			send: sig(syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGTERM), echo: []string{"QUIT", "TERM"}, code: 137, ignore: "INT QUIT"},
 		{name: "init forwards to a command with handlers", opts: o("--init"), script: trapped,
 			send: sig(syscall.SIGUSR1, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGINT), echo: []string{"USR1", "WINCH", "TERM"}, code: 137},
 	}
@@ -60,7 +65,7 @@ func TestSignals(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
-				l := start(t, st, twin, runSh(c.opts, c.script)...)
+				l := startIgnoring(t, st, twin, c.ignore, runSh(c.opts, c.script)...)
 				l.expect("ready")
 				last := len(c.send) - 1
 				for i, s := range c.send[:last] {
@@ -102,6 +107,22 @@ func lastSignal(t *testing.T, l *live, s syscall.Signal, repeat bool) result {
 	<-l.ended()
 	t.Fatalf("the container still runs after %v\nstdout: %q\nstderr: %q", s, l.fin.stdout, l.fin.stderr)
 	return result{}
+}
+
+// TestFreshSignalState: the command starts with nothing blocked and nothing ignored, whatever
+// the caller had (design.md: the child restores the default mask and handlers).
+func TestFreshSignalState(t *testing.T) {
+	want := "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		for _, opts := range [][]string{nil, o("--init")} {
+			for _, ignore := range []string{"", "INT QUIT HUP PIPE"} {
+				l := startIgnoring(t, st, twin, ignore, run(opts, "grep", "-E", "^Sig(Blk|Ign)", "/proc/self/status")...)
+				if r := l.wait(); r.code != 0 || r.stdout != want {
+					t.Errorf("mvrc run %v (caller ignores %q): exit %d, stdout %q, want 0, %q", opts, ignore, r.code, r.stdout, want)
+				}
+			}
+		}
+	})
 }
 
 func TestKilledFromHost(t *testing.T) {

@@ -119,7 +119,6 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
     }
 }
 
-// slide: exec
 /// Marks every descriptor above stderr close-on-exec: the caller's inherited
 /// ones (without the flag, execve passes them on, a way out of the container)
 /// and the channel's end, whose closing on exec is the parent's EOF. COMMAND
@@ -135,6 +134,7 @@ fn close_on_exec() -> Result<(), Error> {
     }
 }
 
+// slide: exec
 /// Replaces this process with COMMAND; returns only the reason it could not.
 /// On success the close-on-exec channel closes: the parent reads EOF.
 pub fn exec(spec: &Spec, path: &Path) -> Error {

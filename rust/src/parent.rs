@@ -12,6 +12,7 @@ use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 use nix::errno::Errno;
+use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
@@ -37,6 +38,7 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
+    close_inherited()?;
     // Blocked before clone, so no signal is lost and the child inherits the mask.
     let signals = Signals::block()?;
     let (parent_end, child_end) = channel::pair()?;
@@ -56,6 +58,31 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
     }
     debug.step("ready", started);
     wait(child, &signals)
+}
+
+/// Checks what can be checked before any namespace exists: ROOTFS, bind
+/// sources, cgroup delegation. Paths become absolute, since the child moves.
+fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
+    spec.rootfs = rootfs::check(&spec.rootfs)?;
+    for bind in &mut spec.binds {
+        let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
+        fs::metadata(&bind.source).map_err(failed)?;
+        bind.source = std::path::absolute(&bind.source).map_err(failed)?.display().to_string();
+    }
+    cgroups::check(&spec.limits)
+}
+
+/// Keeps the caller's descriptors out of the container: clone(2) copies every
+/// one, close-on-exec or not, and under --init the container's PID 1 never execs
+/// (a directory fd leads back to the host's files). Closed: mvrc has opened
+/// nothing yet and has no use for them.
+fn close_inherited() -> Result<(), Error> {
+    // SAFETY: nix has no close_range. No OwnedFd of this process exists yet (the
+    // signalfd and the channel come next), so none is closed behind its back.
+    match unsafe { libc::close_range(3, libc::c_uint::MAX, 0) } {
+        0 => Ok(()),
+        _ => Err(sys("close_range")(Errno::last())),
+    }
 }
 
 /// Creates the child with all its namespaces in one clone(2): with `user` among
@@ -79,18 +106,6 @@ fn start_child(spec: &Spec, parent_end: &ParentEnd, child_end: channel::ChildEnd
     // CLONE_VM) may run any code; the stack is ours alone and large enough for it.
     let cloned = unsafe { clone(body, &mut stack, flags, Some(Signal::SIGCHLD as i32)) };
     cloned.map_err(|source| Error::Clone { source, without_user })
-}
-
-/// Checks what can be checked before any namespace exists: ROOTFS, bind
-/// sources, cgroup delegation. Paths become absolute, since the child moves.
-fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
-    spec.rootfs = rootfs::check(&spec.rootfs)?;
-    for bind in &mut spec.binds {
-        let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
-        fs::metadata(&bind.source).map_err(failed)?;
-        bind.source = std::path::absolute(&bind.source).map_err(failed)?.display().to_string();
-    }
-    cgroups::check(&spec.limits)
 }
 
 /// Everything the child waits for: id maps, cgroup, pid file; then MAPPED.

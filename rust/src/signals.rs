@@ -73,12 +73,15 @@ impl Forwarder {
 }
 
 /// Gives the command the signal state of a fresh process: nothing blocked, and
-/// SIGPIPE back to its default (Rust's runtime ignores it, and an ignored
-/// disposition survives execve).
+/// the forwarded signals and SIGPIPE back to their defaults. An ignored
+/// disposition survives execve: the caller may have ignored some (nohup), and
+/// Rust's runtime ignores SIGPIPE.
 pub fn restore_defaults() -> Result<(), Error> {
     let failed = |source| sys("restoring signals")(source);
-    // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
-    unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.map_err(failed)?;
+    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
+        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
+        unsafe { signal(sig, SigHandler::SigDfl) }.map_err(failed)?;
+    }
     SigSet::empty().thread_set_mask().map_err(failed)
 }
 

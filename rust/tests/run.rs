@@ -120,13 +120,22 @@ fn read_only_root_and_loopback() {
 }
 
 #[test]
-fn only_stdio_is_inherited() {
+fn caller_fds_stay_outside() {
     let env = TestEnv::new();
     // Like a caller's fds without close-on-exec: mvrc inherits them, the container must not.
-    let (_read, _write) = nix::unistd::pipe().unwrap();
+    let (read, _write) = nix::unistd::pipe().unwrap();
+    let pipe = format!("pipe:[{}]", nix::sys::stat::fstat(&read).unwrap().st_ino);
     for options in [&[][..], &["--init"]] {
-        // The shell's fds, listed by ls (not the last command, so the shell forks it).
+        // COMMAND's fds, listed by ls (not the last command, so the shell forks it).
         let run = env.run(options, &["sh", "-c", "ls /proc/$$/fd; exit"]);
         assert_eq!((run.stdout.as_str(), run.code), ("0\n1\n2\n", Some(0)), "{options:?}: {}", run.stderr);
+        // No process in the container holds it: under --init, PID 1 never execs.
+        let run = env.run(options, &["sh", "-c", "ls -l /proc/[0-9]*/fd/; exit"]);
+        assert!(
+            run.code == Some(0) && !run.stdout.contains(&pipe),
+            "{options:?}: {}{}",
+            run.stdout,
+            run.stderr
+        );
     }
 }

@@ -86,19 +86,11 @@ func setup(s *spec.Spec) (string, error) {
 		return "", err
 	}
 	// Last, so that nothing opened above is missed; before the fork of --init too.
-	return path, closeOnExec()
-}
-
-// slide: hostname
-// setHostname names the container; in its own uts namespace the host's name is untouched.
-func setHostname(name string) error {
-	if err := unix.Sethostname([]byte(name)); err != nil {
-		return errs.Failf("sethostname %q: %w", name, err)
+	if err := closeOnExec(); err != nil {
+		return "", err
 	}
-	return nil
+	return path, nil
 }
-
-// end slide
 
 // becomeRoot takes the namespace's root ids as soon as they exist, when mapped: the files
 // and directories the mounts create must belong to a mapped id, and our host id may not be
@@ -115,6 +107,17 @@ func becomeRoot(s *spec.Spec) error {
 	}
 	return setPdeathsig()
 }
+
+// slide: hostname
+// setHostname names the container; in its own uts namespace the host's name is untouched.
+func setHostname(name string) error {
+	if err := unix.Sethostname([]byte(name)); err != nil {
+		return errs.Failf("sethostname %q: %w", name, err)
+	}
+	return nil
+}
+
+// end slide
 
 // setIdentity becomes --user, after every mount (they need the namespace's root).
 // Go's syscall versions change every thread of the process: the kernel keeps credentials
@@ -139,15 +142,6 @@ func setIdentity(u spec.User, setgroupsDenied bool) error {
 	return setPdeathsig()
 }
 
-// setPdeathsig makes the kernel kill us when mvrc dies. A change of effective id clears
-// it, so every setres*id above is followed by this; on the locked thread that will exec.
-func setPdeathsig() error {
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-		return errs.Failf("prctl: %w", err)
-	}
-	return nil
-}
-
 // dropInheritable empties the inheritable set, and with it the ambient one: the parent lent
 // us capabilities as ambient ones to survive our own re-exec, and COMMAND must get only
 // what its identity gives it.
@@ -160,6 +154,15 @@ func dropInheritable() error {
 	data[0].Inheritable, data[1].Inheritable = 0, 0
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
 		return errs.Failf("capset: %w", err)
+	}
+	return nil
+}
+
+// setPdeathsig makes the kernel kill us when mvrc dies. A change of effective id clears
+// it, so every setres*id above is followed by this; on the locked thread that will exec.
+func setPdeathsig() error {
+	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+		return errs.Failf("prctl: %w", err)
 	}
 	return nil
 }
@@ -182,7 +185,6 @@ func setWorkdir(dir string) error {
 	return errs.Failf("workdir %q: %w", dir, err)
 }
 
-// slide: exec
 // closeOnExec marks every descriptor above stderr close-on-exec: the caller's inherited
 // ones (without the flag, execve passes them on, a way out of the container) and the
 // channel's end, whose closing on exec is the parent's EOF. COMMAND starts with 0, 1, 2.
@@ -194,6 +196,7 @@ func closeOnExec() error {
 	return nil
 }
 
+// slide: exec
 // exec replaces us with COMMAND. On success the channel's close-on-exec end closes and the
 // parent reads EOF; on failure we are still here to report why.
 func exec(s *spec.Spec, path string) error {

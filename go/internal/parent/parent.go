@@ -40,6 +40,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
+	if err := closeInherited(); err != nil {
+		return 0, err
+	}
 	caught := signals.Catch()
 	defer signals.Stop(caught)
 	ch, childEnd, err := channel.New()
@@ -91,6 +94,17 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 		return cgroups.Check(s.Limits)
 	}
 	return "", nil
+}
+
+// closeInherited keeps the caller's descriptors out of the container: without close-on-exec
+// they would follow us into the child and, under --init, stay open in its PID 1, which never
+// execs (a directory fd leads back to the host's files). Marked, so the re-exec drops them;
+// not closed, since the Go runtime owns some descriptors of this process.
+func closeInherited() error {
+	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
+		return errs.Failf("close_range: %w", err)
+	}
+	return nil
 }
 
 // startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
