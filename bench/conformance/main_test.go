@@ -5,7 +5,6 @@ package conformance
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,21 +18,7 @@ import (
 // container process that outlives its mvrc stays findable among our descendants.
 const prSetChildSubreaper = 36
 
-// privateTmp marks the re-executed suite that runs with its own /tmp.
-const privateTmp = "MVRC_CONFORMANCE_PRIVATE_TMP"
-
 func TestMain(m *testing.M) {
-	// As root, the suite re-runs itself in a mount namespace with a fresh tmpfs on /tmp: then
-	// every temp entry and mount left at the end is the twins' doing, not another program's.
-	if os.Getuid() == 0 && os.Getenv(privateTmp) == "" {
-		os.Exit(reexecWithPrivateTmp())
-	}
-	if os.Getenv(privateTmp) != "" {
-		if err := syscall.Mount("tmpfs", os.TempDir(), "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=1777"); err != nil {
-			fmt.Fprintf(os.Stderr, "conformance: mount tmpfs on %s: %v\n", os.TempDir(), err)
-			os.Exit(2)
-		}
-	}
 	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0); errno != 0 {
 		fmt.Fprintf(os.Stderr, "conformance: PR_SET_CHILD_SUBREAPER: %v\n", errno)
 		os.Exit(2)
@@ -47,22 +32,8 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// reexecWithPrivateTmp runs this test binary again, with the same arguments, in a new mount
-// namespace (Go makes its root private first, so nothing propagates back to the host).
-func reexecWithPrivateTmp() int {
-	cmd := exec.Command("/proc/self/exe", os.Args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), privateTmp+"=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
-		fmt.Fprintf(os.Stderr, "conformance: re-running in a private /tmp: %v\n", err)
-		return 2
-	}
-	return cmd.ProcessState.ExitCode()
-}
-
-// leftBehind lists what the twins left: live descendants, mounts (under a stage, or any new
-// one in our private namespace), new temp entries of the test user.
+// leftBehind lists what the twins left: live descendants, new mounts, new temp entries of
+// the test user.
 func leftBehind(tempBefore, mountsBefore map[string]bool) []string {
 	reapZombies()
 	var leaks []string
@@ -72,8 +43,9 @@ func leftBehind(tempBefore, mountsBefore map[string]bool) []string {
 		_ = syscall.Kill(pid, syscall.SIGKILL) // reported; the next run starts clean
 	}
 	for target := range mountPoints() {
-		// Outside our private namespace, other programs may mount too: only stages count there.
-		isNew := !mountsBefore[target] && os.Getenv(privateTmp) != ""
+		// Other programs on the host may mount too: count new mounts where mvrc works (the
+		// temp directory, the repository) and any under a stage.
+		isNew := !mountsBefore[target] && (under(target, os.TempDir()) || under(target, testenv.Root()))
 		if isNew || strings.Contains(target, "/"+testenv.StagePrefix) {
 			leaks = append(leaks, "mount on "+target)
 		}
@@ -161,4 +133,9 @@ func tempEntries() map[string]bool {
 		names[e.Name()] = true
 	}
 	return names
+}
+
+// under reports whether path is dir or below it.
+func under(path, dir string) bool {
+	return path == dir || strings.HasPrefix(path, strings.TrimSuffix(dir, "/")+"/")
 }

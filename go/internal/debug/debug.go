@@ -30,8 +30,6 @@ func (t *Timer) Step(step string, since time.Time) {
 func (t *Timer) Time(step string, run func() error) error {
 	start := time.Now()
 	err := run()
-	if err == nil {
-		t.Step(step, start)
-	}
+	t.Step(step, start)
 	return err
 }

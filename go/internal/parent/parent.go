@@ -59,7 +59,6 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	go signals.Forward(caught, cmd.Process.Pid)
 
 	group, err := configure(ch, s, cmd.Process.Pid, cgroupDir, t)
 	defer group.Remove() // runs after the wait below, when the cgroup is empty
@@ -72,6 +71,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	t.Step("ready", start)
+	// Signals caught during the setup waited in the channel: they are for COMMAND, which
+	// runs from here on.
+	go signals.Forward(caught, cmd.Process.Pid)
 	_ = cmd.Wait()
 	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
 }
