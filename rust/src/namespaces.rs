@@ -48,6 +48,11 @@ impl Namespaces {
         self.0.contains(&name)
     }
 
+    /// True for `--ns ''`: no namespace at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     #[cfg(test)]
     pub fn names(&self) -> &[&'static str] {
         &self.0

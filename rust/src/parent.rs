@@ -89,9 +89,9 @@ fn close_inherited() -> Result<(), Error> {
 /// them the kernel grants the new namespaces to an unprivileged caller.
 fn start_child(spec: &Spec, parent_end: &ParentEnd, child_end: channel::ChildEnd) -> Result<Pid, Error> {
     let without_user = !spec.namespaces.contains("user");
-    if without_user && !geteuid().is_root() {
-        // Without a user namespace every namespace, and chroot(2) too, needs
-        // privilege on the host; even `--ns ''` would only fail later, at the chroot.
+    if spec.namespaces.is_empty() && !geteuid().is_root() {
+        // With no namespace at all, clone(2) would succeed and only the chroot(2) would
+        // fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
         return Err(Error::Clone { source: Errno::EPERM, without_user });
     }
     let mut stack = vec![0u8; STACK_SIZE];

@@ -128,9 +128,9 @@ func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
 	switch {
 	case namespaces.Has(s.Namespaces, "user"):
 		cmd.SysProcAttr.AmbientCaps = allCaps()
-	case os.Geteuid() != 0:
-		// Without a user namespace every namespace, and chroot(2) too, needs privilege on
-		// the host; even --ns '' would only fail later, at the chroot.
+	case len(s.Namespaces) == 0 && os.Geteuid() != 0:
+		// With no namespace at all, clone(2) would succeed and only the chroot(2) would
+		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
 		return nil, cloneError(s, errUnprivileged)
 	}
 	if err := cmd.Start(); err != nil {
