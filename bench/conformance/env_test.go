@@ -1,7 +1,13 @@
 // The environment and the working directory of the command (SPEC; design.md, Environment).
 package conformance
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
+
+// big is a value far larger than one channel datagram (64 KiB).
+var big = strings.Repeat("a", 100000)
 
 // baseEnv is the whole environment of a default run, in order.
 const baseEnv = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOME=/root\nHOSTNAME=mvrc\n"
@@ -28,6 +34,8 @@ func TestEnvironment(t *testing.T) {
 		{name: "e TERM replaces TERM in place", args: run(o("-e", "TERM=dumb", "-e", "A=1"), "env"), env: []string{"TERM=xterm"}, stdout: baseEnv + "TERM=dumb\nA=1\n"},
 		{name: "HOSTNAME follows hostname flag", args: run(o("--hostname", "box"), "env"), stdout: "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nHOME=/root\nHOSTNAME=box\n"},
 		{name: "HOSTNAME without uts is the host's", args: runSh(noUTS, "echo $HOSTNAME; hostname"), stdout: "{host}\n{host}\n"},
+		{name: "e equals then pair", args: run(o("-e=A=1"), "env"), stdout: baseEnv + "A=1\n"},
+		{name: "a spec beyond one datagram", args: runSh(o("-e", "X="+big, "-e", "Y="+big, "-e", "Z="+big), "echo ${#X} ${#Y} ${#Z}"), stdout: "100000 100000 100000\n"},
 		{name: "command is found on the container PATH", args: run(o("-e", "PATH=/nowhere"), "sh", "-c", "true"), code: 127, stderr: fail(`mvrc: exec "sh": no such file or directory`)},
 
 		{name: "workdir default is root", args: run(nil, "pwd"), stdout: "/\n"},

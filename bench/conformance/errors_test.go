@@ -4,6 +4,7 @@ package conformance
 
 import (
 	"regexp"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -53,6 +54,22 @@ func TestUsageErrors(t *testing.T) {
 		{name: "cpus invalid", args: run(o("--cpus", "abc"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "abc": want a positive number`)},
 		{name: "cpus zero", args: run(o("--cpus", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "0": want a positive number`)},
 		{name: "e empty", args: run(o("-e", ""), "true"), code: 125, stderr: usage(`mvrc: invalid -e "": want KEY=VALUE or KEY`)},
+		{name: "read-only needs mount", args: run(o("--ns", "user", "--read-only"), "true"), code: 125, stderr: usage(`mvrc: --read-only needs the mount namespace`)},
+		{name: "overlay needs mount", args: run(o("--ns", "user", "--overlay"), "true"), code: 125, stderr: usage(`mvrc: --overlay needs the mount namespace`)},
+		{name: "tmpfs needs mount", args: run(o("--ns", "user", "--tmpfs", "/tmp"), "true"), code: 125, stderr: usage(`mvrc: --tmpfs needs the mount namespace`)},
+		{name: "bind needs mount", args: run(o("--ns", "user", "-v", "{stage}/hostdir:/mnt"), "true"), code: 125, stderr: usage(`mvrc: --bind needs the mount namespace`)},
+		{name: "tmpfs with dot dot", args: run(o("--tmpfs", "/a/../b"), "true"), code: 125, stderr: usage(`mvrc: invalid --tmpfs "/a/../b": ".." is not allowed`)},
+		{name: "bind with dot dot", args: run(o("-v", "{stage}/hostdir:/mnt/.."), "true"), code: 125, stderr: usage(`mvrc: invalid --bind "{stage}/hostdir:/mnt/..": ".." is not allowed`)},
+		{name: "workdir with dot dot", args: run(o("-w", "/etc/../bin"), "true"), code: 125, stderr: usage(`mvrc: invalid --workdir "/etc/../bin": ".." is not allowed`)},
+		{name: "short help takes no value", args: run(o("-h=x"), "true"), code: 125, stderr: usage(`mvrc: flag "--help" takes no value`)},
+		{name: "long help takes no value", args: run(o("--help=x"), "true"), code: 125, stderr: usage(`mvrc: flag "--help" takes no value`)},
+		{name: "e equals sign", args: run(o("-e="), "true"), code: 125, stderr: usage(`mvrc: invalid -e "=": want KEY=VALUE or KEY`)},
+		{name: "w equals sign", args: run(o("-w="), "true"), code: 125, stderr: usage(`mvrc: invalid --workdir "=": want an absolute path`)},
+		{name: "hostname empty", args: run(o("--hostname", ""), "true"), code: 125, stderr: usage(`mvrc: invalid --hostname "": want 1 to 64 characters`)},
+		{name: "hostname too long", args: run(o("--hostname", strings.Repeat("h", 65)), "true"), code: 125, stderr: usage(`mvrc: invalid --hostname "` + strings.Repeat("h", 65) + `": want 1 to 64 characters`)},
+		{name: "cpus below the minimum", args: run(o("--cpus", "0.009"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "0.009": want a positive number`)},
+		{name: "version with an argument", args: []string{"version", "x"}, code: 125, stderr: usage(`mvrc: unexpected argument "x"`)},
+		{name: "help run with an argument", args: []string{"help", "run", "x"}, code: 125, stderr: usage(`mvrc: unexpected argument "x"`)},
 		{name: "first error in flag table order", args: run(o("-w", "etc", "--ns", "nope"), "true"), code: 125, stderr: usage(`mvrc: unknown namespace "nope" (known: user, mount, pid, uts, ipc, net, cgroup)`)},
 		{name: "flag errors before rootfs", args: []string{"run", "--tmpfs", "t", "/nope", "true"}, code: 125, stderr: usage(`mvrc: invalid --tmpfs "t": want an absolute path`)},
 
@@ -62,6 +79,12 @@ func TestUsageErrors(t *testing.T) {
 		{name: "no namespaces unprivileged", args: run(o("--ns", ""), "true"), code: 125, stderr: fail(unprivileged)},
 		{name: "pid without user unprivileged", args: run(o("--ns", "pid"), "true"), code: 125, stderr: fail(unprivileged)},
 		{name: "mount without user unprivileged", args: run(o("--ns", "mount,uts,ipc,net"), "true"), code: 125, stderr: fail(unprivileged)},
+		{name: "exec quotes like Go", args: run(nil, "/x\x01\x7fy\u00e9\u0085\""), code: 127, stderr: fail(`mvrc: exec "/x\x01\x7fyé\u0085\"": no such file or directory`)},
+		{name: "a long error line arrives whole", args: run(nil, "/"+strings.Repeat("b", 5000)), code: 126, stderr: fail(`mvrc: exec "/` + strings.Repeat("b", 5000) + `": file name too long`)},
+		{name: "empty PATH elements are skipped", args: run(o("-e", "PATH=:", "-w", "/bin"), "sh", "-c", "echo ran"), code: 127, stderr: fail(`mvrc: exec "sh": no such file or directory`)},
+		{name: "newuidmap missing", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH=/nonexistent"}, code: 125, stderr: fail(`mvrc: newuidmap: no such file or directory`)},
+		{name: "newuidmap refuses", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH={stage}/helpers/refuses"}, code: 125, stderr: fail(`mvrc: newuidmap: exit status 3: first line`)},
+		{name: "newuidmap killed", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH={stage}/helpers/killed"}, code: 125, stderr: fail(`mvrc: newuidmap: killed by signal 9`)},
 		{name: "memory needs a delegated cgroup", args: run(o("--memory", "64m"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
 		{name: "memory takes a suffix", args: run(o("--memory", "512K"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
 		{name: "pids needs a delegated cgroup", args: run(o("--pids", "10"), "true"), code: 125, stderrRE: cgroupRefusal("--pids")},

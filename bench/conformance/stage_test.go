@@ -32,6 +32,9 @@ func stage(t *testing.T, twins ...testenv.Twin) *testenv.Staged {
 	}
 	st.WriteFile(t, "hostdir/file", []byte("from the host\n"), 0o644)
 	st.WriteFile(t, "mvrc-host-secret", []byte("secret\n"), 0o644)
+	// Stand-ins for newuidmap on mvrc's PATH: one refuses with two lines, one is killed.
+	st.WriteFile(t, "helpers/refuses/newuidmap", []byte("#!/bin/sh\necho 'first line' >&2\necho second >&2\nexit 3\n"), 0o755)
+	st.WriteFile(t, "helpers/killed/newuidmap", []byte("#!/bin/sh\nkill -KILL $$\n"), 0o755)
 	return st
 }
 

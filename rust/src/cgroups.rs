@@ -11,7 +11,12 @@ use crate::spec::Limits;
 
 const ROOT: &str = "/sys/fs/cgroup";
 
-/// The caller's own cgroup, checked to be delegated for every limit asked for.
+/// Where the container's cgroup goes, checked to be delegated for every limit
+/// asked for: the PARENT of the caller's own cgroup. The caller's cgroup holds
+/// processes (mvrc, its shell), and the kernel lets only a cgroup without
+/// processes hand controllers to children ("no internal processes"); in a
+/// delegated subtree (user@UID.service/app.slice) processes sit in leaves, so
+/// the container's cgroup is a sibling of the caller's.
 pub struct Delegated(PathBuf);
 
 /// The container's cgroup; removed once the container is reaped.
@@ -36,10 +41,7 @@ pub fn check(limits: &Limits) -> Result<Option<Delegated>, Error> {
         return Err(refuse(format!("{ROOT} is not cgroup2")));
     }
     let own = fs::read_to_string("/proc/self/cgroup").map_err(|e| refuse(io_text(&e)))?;
-    let Some(relative) = own.lines().find_map(|l| l.strip_prefix("0::")) else {
-        return Err(refuse("no cgroup v2 entry in /proc/self/cgroup".into()));
-    };
-    let dir = Path::new(ROOT).join(relative.trim_start_matches('/'));
+    let dir = parent_dir(&own).map_err(|reason| refuse(reason.into()))?;
     if access(&dir, AccessFlags::W_OK).is_err() {
         return Err(refuse(format!("no write access to {}", dir.display())));
     }
@@ -53,7 +55,7 @@ pub fn check(limits: &Limits) -> Result<Option<Delegated>, Error> {
 }
 
 impl Delegated {
-    /// Makes `mvrc-<pid>`, writes the limits and moves the child in before it runs.
+    /// Makes `mvrc-<pid>` beside the caller's cgroup, writes the limits and moves the child in before it runs.
     pub fn enter(&self, child: Pid, limits: &Limits) -> Result<Cgroup, Error> {
         let dir = self.0.join(format!("mvrc-{child}"));
         let shown = dir.display().to_string();
@@ -73,16 +75,67 @@ impl Delegated {
             write("pids.max", limits.pids.to_string())?;
         }
         if limits.cpus > 0.0 {
-            write("cpu.max", format!("{} 100000", (limits.cpus * 100000.0) as u64))?;
+            write("cpu.max", cpu_max(limits.cpus))?;
         }
         write("cgroup.procs", child.to_string())?;
         Ok(cgroup)
     }
 }
 
+/// The directory of the parent of the cgroup named by the `0::/PATH` line of
+/// /proc/self/cgroup (given as text).
+fn parent_dir(proc_self_cgroup: &str) -> Result<PathBuf, &'static str> {
+    let own = proc_self_cgroup.lines().find_map(|l| l.strip_prefix("0::"));
+    match own.map(Path::new) {
+        None => Err("no cgroup v2 entry in /proc/self/cgroup"),
+        Some(own) => match own.parent() {
+            None => Err("mvrc runs in the root cgroup, which has no parent"),
+            // Joined without its leading "/", which would replace ROOT; "/" itself adds nothing.
+            Some(parent) => Ok(parent.components().skip(1).fold(PathBuf::from(ROOT), |dir, c| dir.join(c))),
+        },
+    }
+}
+
+/// cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+fn cpu_max(cpus: f64) -> String {
+    format!("{} 100000", (cpus * 100000.0) as u64)
+}
+
 impl Drop for Cgroup {
     fn drop(&mut self) {
         // rmdir succeeds once the container's processes are gone; nothing else is left.
         let _ = fs::remove_dir(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parent_dirs() {
+        let cases = [
+            (
+                "0::/user.slice/user-1000.slice/user@1000.service/app.slice/run.scope\n",
+                Ok("/sys/fs/cgroup/user.slice/user-1000.slice/user@1000.service/app.slice"),
+            ),
+            ("12:pids:/x\n1:name=systemd:/x\n0::/a/b\n", Ok("/sys/fs/cgroup/a")),
+            ("0::/a\n", Ok("/sys/fs/cgroup")),
+            ("0::/\n", Err("mvrc runs in the root cgroup, which has no parent")),
+            ("1:name=systemd:/x\n", Err("no cgroup v2 entry in /proc/self/cgroup")),
+        ];
+        for (text, want) in cases {
+            let got = parent_dir(text).map(|dir| dir.display().to_string());
+            assert_eq!(got, want.map(String::from), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cpu_max_text() {
+        let cases =
+            [(1.0, "100000 100000"), (0.5, "50000 100000"), (2.25, "225000 100000"), (0.01, "1000 100000")];
+        for (cpus, want) in cases {
+            assert_eq!(cpu_max(cpus), want, "{cpus}");
+        }
     }
 }

@@ -26,6 +26,9 @@ use crate::errs::{Error, sys};
 const MAPPED: u8 = b'M';
 const ERROR: u8 = b'E';
 
+/// The largest message: an ERROR with its line (the Go twin's bound too).
+const MAX_MESSAGE: usize = 64 << 10;
+
 /// The parent's end.
 pub struct ParentEnd(OwnedFd);
 
@@ -49,7 +52,7 @@ impl ParentEnd {
 
     /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
     pub fn wait_for_exec(&self) -> Result<(), Error> {
-        let mut buf = [0u8; 4096];
+        let mut buf = vec![0u8; MAX_MESSAGE];
         match receive(&self.0, &mut buf)? {
             [] => Ok(()),
             [ERROR, code, line @ ..] => {
@@ -79,7 +82,8 @@ impl ChildEnd {
     }
 }
 
-impl AsRawFd for ParentEnd {
+/// The child keeps this one descriptor besides stdio (see child::close_other_fds).
+impl AsRawFd for ChildEnd {
     fn as_raw_fd(&self) -> i32 {
         self.0.as_raw_fd()
     }
@@ -89,9 +93,12 @@ fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
     send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(sys("channel: send"))
 }
 
+/// Receives one message whole: with MSG_TRUNC the kernel returns the message's real
+/// length, so one longer than `buf` is an error instead of a silently cut line.
 fn receive<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<&'a [u8], Error> {
     loop {
-        match recv(fd.as_raw_fd(), buf, MsgFlags::empty()) {
+        match recv(fd.as_raw_fd(), buf, MsgFlags::MSG_TRUNC) {
+            Ok(n) if n > buf.len() => return Err(sys("channel")(Errno::EMSGSIZE)),
             Ok(n) => return Ok(&buf[..n]),
             Err(Errno::EINTR) => continue,
             Err(source) => {
@@ -108,10 +115,23 @@ mod tests {
     #[test]
     fn error_round_trip() {
         let (parent, child) = pair().unwrap();
-        child.report(&Error::Exec { cmd: "nope".into(), source: Errno::ENOENT });
+        child.report(&crate::lookup::exec_error("nope", Errno::ENOENT));
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.code(), 127);
         assert_eq!(err.to_string(), r#"exec "nope": no such file or directory"#);
+    }
+
+    #[test]
+    fn long_lines_arrive_whole() {
+        let (parent, child) = pair().unwrap();
+        let cmd = format!("/{}", "b".repeat(MAX_MESSAGE - 100));
+        child.report(&crate::lookup::exec_error(&cmd, Errno::ENAMETOOLONG));
+        let err = parent.wait_for_exec().unwrap_err();
+        assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
+        let (parent, child) = pair().unwrap();
+        child.report(&crate::lookup::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT));
+        let err = parent.wait_for_exec().unwrap_err();
+        assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }
 
     #[test]

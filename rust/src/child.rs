@@ -1,30 +1,30 @@
 // The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
-use std::ffi::CString;
 use std::fs;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::libc;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
-use nix::unistd::{Gid, Uid, chdir, execve, setgroups, sethostname, setresgid, setresuid};
+use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
 use crate::debug::Debug;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap::IdMap;
 use crate::spec::{Spec, User};
-use crate::{lookup, network, reaper, rootfs, signals};
+use crate::{caps, lookup, network, reaper, rootfs};
 
-// slide: errors
+// slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
 /// A failed step goes to the parent, which prints the one line; the child stays silent.
-pub fn run(spec: &Spec, channel: ChildEnd, parent_end: RawFd) -> i32 {
-    // First: die with mvrc. Then drop our copy of the parent's end, so that a
-    // parent that died before this line still reads as EOF below.
-    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || nix::unistd::close(parent_end).is_err() {
+pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
+    // First: die with mvrc. Then drop every descriptor clone(2) copied but ours:
+    // the parent's end (so that a parent that died before this line still reads
+    // as EOF below), its signalfd, and whatever the caller left open.
+    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || close_other_fds(channel.as_raw_fd()).is_err() {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
@@ -38,7 +38,7 @@ pub fn run(spec: &Spec, channel: ChildEnd, parent_end: RawFd) -> i32 {
     if spec.init {
         return run_init(channel, spec, &path);
     }
-    fail(&channel, &exec(spec, &path))
+    fail(&channel, &lookup::exec(&path, &spec.command, &spec.env))
 }
 // end slide
 
@@ -55,11 +55,14 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     }
     debug.time("rootfs", || rootfs::setup(spec))?;
     if spec.namespaces.contains("net") {
-        debug.time("network", network::bring_up_lo)?;
+        debug.time("network", network::loopback_up)?;
     }
+    // While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
+    caps::drop_bounding()?;
     debug.time("identity", || set_identity(spec.user, denied))?;
     set_workdir(&spec.workdir)?;
     let path = lookup::find(&spec.command[0], lookup::path_of(&spec.env))?;
+    new_session()?;
     // Last, so that nothing opened above is missed; before the fork of --init too.
     close_on_exec()?;
     Ok(path)
@@ -82,7 +85,7 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
 fn set_hostname(name: &str) -> Result<(), Error> {
-    sethostname(name).map_err(sys(format!("sethostname {name:?}")))
+    sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
 }
 // end slide
 
@@ -106,6 +109,14 @@ fn set_pdeathsig() -> Result<(), Error> {
     prctl::set_pdeathsig(Signal::SIGKILL).map_err(sys("prctl"))
 }
 
+/// Makes us the leader of a new session without a controlling terminal: the
+/// caller's terminal stays bound at /dev/tty, and a process in the caller's
+/// session could push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226,
+/// bubblewrap's escape).
+fn new_session() -> Result<(), Error> {
+    setsid().map(drop).map_err(sys("setsid"))
+}
+
 /// Reads /proc/self/setgroups: the parent writes "deny" for an unprivileged gid map.
 fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
@@ -117,6 +128,23 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),
         Err(source) => Err(Error::Workdir { dir: dir.into(), source }),
     }
+}
+
+/// Closes every descriptor but stdio and `keep`: clone(2) copied the parent's
+/// whole table, and the parent only marked the caller's fds close-on-exec (it may
+/// still need one: --pid-file /dev/fd/5). The Go child gets the same from its re-exec.
+fn close_other_fds(keep: RawFd) -> nix::Result<()> {
+    let keep = keep as libc::c_uint;
+    let ranges = [(3, keep.wrapping_sub(1)), (keep + 1, libc::c_uint::MAX)];
+    for (first, last) in ranges.into_iter().filter(|(first, last)| first <= last) {
+        // SAFETY: nix has no close_range. The OwnedFds that own the closed
+        // descriptors (the parent's end, its signalfd) live on the parent's stack,
+        // which this child never unwinds: nothing closes them a second time.
+        if unsafe { libc::close_range(first, last, 0) } != 0 {
+            return Err(Errno::last());
+        }
+    }
+    Ok(())
 }
 
 /// Marks every descriptor above stderr close-on-exec: the caller's inherited
@@ -133,27 +161,6 @@ fn close_on_exec() -> Result<(), Error> {
         _ => Err(sys("close_range")(Errno::last())),
     }
 }
-
-// slide: exec
-/// Replaces this process with COMMAND; returns only the reason it could not.
-/// On success the close-on-exec channel closes: the parent reads EOF.
-pub fn exec(spec: &Spec, path: &Path) -> Error {
-    let cmd = &spec.command[0];
-    // Blocked signals and ignored dispositions would survive execve.
-    if let Err(err) = signals::restore_defaults() {
-        return err;
-    }
-    let path = cstring(path.as_os_str().as_encoded_bytes());
-    let errno = match (path, cstrings(&spec.command), cstrings(&spec.env)) {
-        (Some(path), Some(argv), Some(env)) => {
-            let Err(errno) = execve(&path, &argv, &env);
-            errno
-        }
-        _ => Errno::EINVAL, // a NUL inside an argument
-    };
-    Error::Exec { cmd: cmd.clone(), source: errno }
-}
-// end slide
 
 /// Stays as PID 1 and starts COMMAND as PID 2; dropping the channel tells the
 /// parent that COMMAND started.
@@ -174,14 +181,6 @@ fn fail(channel: &ChildEnd, err: &Error) -> i32 {
     err.code()
 }
 // end slide
-
-fn cstring(bytes: &[u8]) -> Option<CString> {
-    CString::new(bytes).ok()
-}
-
-fn cstrings(all: &[String]) -> Option<Vec<CString>> {
-    all.iter().map(|s| cstring(s.as_bytes())).collect()
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,18 +1,18 @@
-// The command line: argv → a Spec or a usage error; the help and version texts.
+// The command line: argv → a Spec or a usage error; help and version are answered here.
+
+mod flags;
+mod usage;
+
+use lexopt::{Arg, Parser};
 
 use crate::errs::UsageError;
 use crate::idmap::IdMap;
 use crate::namespaces::{self, Namespaces};
 use crate::spec::{self, DEFAULT_HOSTNAME, Limits, Spec, User};
-use lexopt::{Arg, Parser};
 
-pub const VERSION: &str = "0.1.0";
+pub use usage::{RUN_USAGE, USAGE, VERSION};
 
-// The usage texts are the shared files themselves, so the twins print them byte for byte.
-pub const USAGE: &str = include_str!("../../testdata/usage/mvrc.txt");
-pub const RUN_USAGE: &str = include_str!("../../testdata/usage/run.txt");
-
-/// What the command line asks for.
+/// What the command line asks for: a container to run, or text to print.
 #[derive(Debug, PartialEq)]
 pub enum Action {
     Run(Box<Spec>),
@@ -35,19 +35,27 @@ pub fn parse(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
     };
     match command.as_str() {
         "run" => parse_run(rest, caller),
-        "version" | "--version" => Ok(Action::Version),
+        "version" | "--version" => printing(Action::Version, rest),
         "help" | "-h" | "--help" => match rest.first().map(String::as_str) {
             None => Ok(Action::Help(USAGE)),
-            Some("run") => Ok(Action::Help(RUN_USAGE)),
+            Some("run") => printing(Action::Help(RUN_USAGE), &rest[1..]),
             Some(topic) => Err(UsageError::UnknownHelpTopic(topic.into())),
         },
         other => Err(UsageError::UnknownCommand(other.into())),
     }
 }
 
-/// The flags of `run` as written, before their values are checked.
+/// The answer of a command that prints text and takes no further argument.
+fn printing(action: Action, extra: &[String]) -> Result<Action, UsageError> {
+    match extra.first() {
+        Some(arg) => Err(UsageError::UnexpectedArgument(arg.clone())),
+        None => Ok(action),
+    }
+}
+
+/// The flags of `run` as written, checked in `build` in the order of SPEC's table.
 #[derive(Default)]
-struct Flags {
+struct Options {
     ns: Option<String>,
     hostname: Option<String>,
     env: Vec<String>,
@@ -70,107 +78,90 @@ struct Flags {
 
 fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
     let mut parser = Parser::from_args(args);
-    let mut flags = Flags::default();
+    parser.set_short_equals(false); // pflag's `-e=` is the value "=": see flags::value
+    let mut o = Options::default();
     let mut operands = Vec::new();
-    while let Some(arg) = parser.next().map_err(|e| lexer_error(&e))? {
+    while let Some(arg) = parser.next().map_err(|e| flags::lexer_error(&e))? {
         let name = match arg {
             Arg::Short(c) => format!("-{c}"),
             Arg::Long(l) => format!("--{l}"),
             Arg::Value(first) => {
                 // The first non-option ends the options: it is ROOTFS, the rest is COMMAND.
                 operands.push(first.to_string_lossy().into_owned());
-                operands.extend(
-                    parser.raw_args().map_err(|e| lexer_error(&e))?.map(|a| a.to_string_lossy().into()),
-                );
+                let rest = parser.raw_args().map_err(|e| flags::lexer_error(&e))?;
+                operands.extend(rest.map(|a| a.to_string_lossy().into_owned()));
                 break;
             }
         };
-        let mut value = || value_of(&mut parser, &name);
+        let mut value = || flags::value(&mut parser, &name);
         match name.as_str() {
-            "--ns" => flags.ns = Some(value()?),
-            "--hostname" => flags.hostname = Some(value()?),
-            "-e" | "--env" => flags.env.push(value()?),
-            "-w" | "--workdir" => flags.workdir = Some(value()?),
-            "--user" => flags.user = Some(value()?),
-            "--uid-map" => flags.uid_maps.push(value()?),
-            "--gid-map" => flags.gid_maps.push(value()?),
-            "-v" | "--bind" => flags.binds.push(value()?),
-            "--tmpfs" => flags.tmpfs.push(value()?),
-            "--memory" => flags.memory = Some(value()?),
-            "--pids" => flags.pids = Some(value()?),
-            "--cpus" => flags.cpus = Some(value()?),
-            "--pid-file" => flags.pid_file = Some(value()?),
-            "-h" | "--help" => return Ok(Action::Help(RUN_USAGE)),
-            "--read-only" => flags.read_only = switch(&mut parser, &name)?,
-            "--overlay" => flags.overlay = switch(&mut parser, &name)?,
-            "--chroot" => flags.chroot = switch(&mut parser, &name)?,
-            "--init" => flags.init = switch(&mut parser, &name)?,
-            "--debug" => flags.debug = switch(&mut parser, &name)?,
-            _ => return Err(UsageError::UnknownFlag(name)),
+            "--ns" => o.ns = Some(value()?),
+            "--hostname" => o.hostname = Some(value()?),
+            "-e" | "--env" => o.env.push(value()?),
+            "-w" | "--workdir" => o.workdir = Some(value()?),
+            "--user" => o.user = Some(value()?),
+            "--uid-map" => o.uid_maps.push(value()?),
+            "--gid-map" => o.gid_maps.push(value()?),
+            "-v" | "--bind" => o.binds.push(value()?),
+            "--tmpfs" => o.tmpfs.push(value()?),
+            "--memory" => o.memory = Some(value()?),
+            "--pids" => o.pids = Some(value()?),
+            "--cpus" => o.cpus = Some(value()?),
+            "--pid-file" => o.pid_file = Some(value()?),
+            "--read-only" => o.read_only = flags::switch(&mut parser, &name)?,
+            "--overlay" => o.overlay = flags::switch(&mut parser, &name)?,
+            "--chroot" => o.chroot = flags::switch(&mut parser, &name)?,
+            "--init" => o.init = flags::switch(&mut parser, &name)?,
+            "--debug" => o.debug = flags::switch(&mut parser, &name)?,
+            "-h" | "--help" => return flags::help(&mut parser, &name).map(|()| Action::Help(RUN_USAGE)),
+            _ => return Err(flags::unknown(&mut parser, name)),
         }
     }
-    validate(flags, operands, caller).map(|spec| Action::Run(Box::new(spec)))
+    build(o, operands, caller).map(|spec| Action::Run(Box::new(spec)))
 }
 
-fn value_of(parser: &mut Parser, name: &str) -> Result<String, UsageError> {
-    match parser.value() {
-        Ok(v) => Ok(v.to_string_lossy().into_owned()),
-        Err(_) => Err(UsageError::NeedsValue(name.to_string())),
+/// Validates the options in the order of SPEC's table, then ROOTFS and COMMAND.
+fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec, UsageError> {
+    let namespaces = Namespaces::parse(o.ns.as_deref().unwrap_or(namespaces::DEFAULT))?;
+    let (has_user, has_uts, has_mount) =
+        (namespaces.contains("user"), namespaces.contains("uts"), namespaces.contains("mount"));
+    if let Some(name) = &o.hostname {
+        spec::check_hostname(name)?;
+        if !has_uts {
+            return Err(UsageError::HostnameNeedsUts);
+        }
     }
-}
-
-/// A boolean flag: present means on, and `--flag=value` is refused.
-fn switch(parser: &mut Parser, name: &str) -> Result<bool, UsageError> {
-    match parser.optional_value() {
-        Some(_) => Err(UsageError::TakesNoValue(name.to_string())),
-        None => Ok(true),
-    }
-}
-
-fn lexer_error(err: &lexopt::Error) -> UsageError {
-    match err {
-        lexopt::Error::UnexpectedOption(o) => UsageError::UnknownFlag(o.clone()),
-        lexopt::Error::MissingValue { option: Some(o) } => UsageError::NeedsValue(o.clone()),
-        lexopt::Error::UnexpectedValue { option, .. } => UsageError::TakesNoValue(option.clone()),
-        other => UsageError::UnknownFlag(other.to_string()),
-    }
-}
-
-/// Checks the values in the order of SPEC's flag table, then ROOTFS and COMMAND.
-fn validate(flags: Flags, mut operands: Vec<String>, caller: &Caller) -> Result<Spec, UsageError> {
-    let namespaces = Namespaces::parse(flags.ns.as_deref().unwrap_or(namespaces::DEFAULT))?;
-    let uts = namespaces.contains("uts");
-    let userns = namespaces.contains("user");
-    if flags.hostname.is_some() && !uts {
-        return Err(UsageError::HostnameNeedsUts);
-    }
-    let hostname = match flags.hostname.clone() {
-        _ if !uts => caller.hostname.to_string(),
+    let hostname = match o.hostname.clone() {
+        _ if !has_uts => caller.hostname.to_string(),
         Some(name) => name,
         None => DEFAULT_HOSTNAME.to_string(),
     };
-    let env = spec::build_env(caller.env, &hostname, &flags.env)?;
-    let workdir = flags.workdir.clone().unwrap_or_else(|| "/".into());
-    absolute("--workdir", &workdir)?;
-    let user = match &flags.user {
+    let env = spec::env(caller.env, &o.env, &hostname)?;
+    let workdir = o.workdir.clone().unwrap_or_else(|| "/".into());
+    inside_path("--workdir", &workdir)?;
+    let user = match &o.user {
         Some(text) => spec::parse_user(text)?,
         None => User::default(),
     };
-    if user != User::default() && !userns {
+    if user != User::default() && !has_user {
         return Err(UsageError::NeedsUserNamespace("--user"));
     }
-    let uid_maps = id_maps("--uid-map", &flags.uid_maps, userns, caller.uid)?;
-    let gid_maps = id_maps("--gid-map", &flags.gid_maps, userns, caller.gid)?;
-    if userns {
-        let text = flags.user.as_deref().unwrap_or("0:0");
+    let uid_maps = maps("--uid-map", &o.uid_maps, caller.uid, has_user)?;
+    let gid_maps = maps("--gid-map", &o.gid_maps, caller.gid, has_user)?;
+    if has_user {
+        let text = o.user.as_deref().unwrap_or("0:0");
         mapped(text, "uid", user.uid, &uid_maps)?;
         mapped(text, "gid", user.gid, &gid_maps)?;
     }
-    let binds = flags.binds.iter().map(|b| spec::parse_bind(b)).collect::<Result<_, _>>()?;
-    for dir in &flags.tmpfs {
-        absolute("--tmpfs", dir)?;
+    let binds: Vec<_> = o.binds.iter().map(|b| spec::parse_bind(b)).collect::<Result<_, _>>()?;
+    needs_mount("--bind", !binds.is_empty(), has_mount)?;
+    needs_mount("--read-only", o.read_only, has_mount)?;
+    for dir in &o.tmpfs {
+        inside_path("--tmpfs", dir)?;
     }
-    let limits = limits(&flags)?;
+    needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
+    needs_mount("--overlay", o.overlay, has_mount)?;
+    let limits = parse_limits(&o)?;
     if operands.len() < 2 {
         return Err(UsageError::MissingOperands);
     }
@@ -186,32 +177,44 @@ fn validate(flags: Flags, mut operands: Vec<String>, caller: &Caller) -> Result<
         uid_maps,
         gid_maps,
         binds,
-        tmpfs: flags.tmpfs,
-        read_only: flags.read_only,
-        overlay: flags.overlay,
-        chroot: flags.chroot,
-        init: flags.init,
-        pid_file: flags.pid_file.unwrap_or_default(),
-        debug: flags.debug,
+        tmpfs: o.tmpfs,
+        read_only: o.read_only,
+        overlay: o.overlay,
+        chroot: o.chroot,
+        init: o.init,
+        pid_file: o.pid_file.unwrap_or_default(),
+        debug: o.debug,
         limits,
     })
 }
 
-fn absolute(flag: &'static str, dir: &str) -> Result<(), UsageError> {
-    match dir.starts_with('/') {
-        true => Ok(()),
-        false => Err(UsageError::invalid(flag, dir, "want an absolute path")),
+/// A path inside the container: absolute, and without a ".." that could climb out of ROOTFS.
+fn inside_path(flag: &'static str, dir: &str) -> Result<(), UsageError> {
+    if !dir.starts_with('/') {
+        return Err(UsageError::invalid(flag, dir, "want an absolute path"));
+    }
+    if spec::has_dot_dot(dir) {
+        return Err(UsageError::invalid(flag, dir, spec::NO_DOT_DOT));
+    }
+    Ok(())
+}
+
+/// Without a mount namespace nothing is mounted, so a flag that mounts would be ignored.
+fn needs_mount(flag: &'static str, given: bool, has_mount: bool) -> Result<(), UsageError> {
+    match given && !has_mount {
+        true => Err(UsageError::NeedsMountNamespace(flag)),
+        false => Ok(()),
     }
 }
 
 /// The maps of one kind: as given, or the caller's own id as container root.
-fn id_maps(flag: &'static str, texts: &[String], userns: bool, own: u32) -> Result<Vec<IdMap>, UsageError> {
-    let maps: Vec<IdMap> = texts.iter().map(|t| IdMap::parse(flag, t)).collect::<Result<_, _>>()?;
-    match (userns, maps.is_empty()) {
-        (false, true) => Ok(maps),
+fn maps(flag: &'static str, texts: &[String], own: u32, has_user: bool) -> Result<Vec<IdMap>, UsageError> {
+    let parsed: Vec<IdMap> = texts.iter().map(|t| IdMap::parse(flag, t)).collect::<Result<_, _>>()?;
+    match (has_user, parsed.is_empty()) {
+        (false, true) => Ok(parsed),
         (false, false) => Err(UsageError::NeedsUserNamespace(flag)),
         (true, true) => Ok(vec![IdMap { container: 0, host: own, size: 1 }]),
-        (true, false) => Ok(maps),
+        (true, false) => Ok(parsed),
     }
 }
 
@@ -222,14 +225,13 @@ fn mapped(user: &str, kind: &'static str, id: u32, maps: &[IdMap]) -> Result<(),
     }
 }
 
-fn limits(flags: &Flags) -> Result<Limits, UsageError> {
+fn parse_limits(o: &Options) -> Result<Limits, UsageError> {
     Ok(Limits {
-        memory: flags.memory.as_deref().map(spec::parse_size).transpose()?.unwrap_or(0),
-        pids: flags.pids.as_deref().map(spec::parse_pids).transpose()?.unwrap_or(0),
-        cpus: flags.cpus.as_deref().map(spec::parse_cpus).transpose()?.unwrap_or(0.0),
+        memory: o.memory.as_deref().map(spec::parse_memory).transpose()?.unwrap_or(0),
+        pids: o.pids.as_deref().map(spec::parse_pids).transpose()?.unwrap_or(0),
+        cpus: o.cpus.as_deref().map(spec::parse_cpus).transpose()?.unwrap_or(0.0),
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use std::io;
 
 use nix::errno::Errno;
+use nix::sys::wait::WaitStatus;
 use thiserror::Error;
 
 /// mvrc itself failed: usage, rootfs, namespace, mapping, mount or cgroup.
@@ -17,13 +18,15 @@ pub const NOT_FOUND: i32 = 127;
 pub enum Error {
     #[error(transparent)]
     Usage(#[from] UsageError),
-    #[error("rootfs {path:?}: no such directory")]
+    #[error("rootfs {}: no such directory", quote(.path))]
     RootfsMissing { path: String },
-    #[error("rootfs {path:?}: not a directory")]
+    #[error("rootfs {}: not a directory", quote(.path))]
     RootfsNotDir { path: String },
-    #[error("rootfs {path:?}: {}", text(*.source))]
+    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
+    RootfsIsHostRoot { path: String },
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
     Rootfs { path: String, source: Errno },
-    #[error("bind source {src:?}: {}", text(*.source))]
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
     BindSource { src: String, source: Errno },
     #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
     Clone { source: Errno, without_user: bool },
@@ -33,7 +36,7 @@ pub enum Error {
     Helper { helper: String, detail: String },
     #[error("mount {fstype} on {target}: {}", text(*.source))]
     Mount { fstype: &'static str, target: String, source: Errno },
-    #[error("bind {src:?} on {dst:?}: {}", text(*.source))]
+    #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
     Bind { src: String, dst: String, source: Errno },
     #[error("mount point {inside}: {}", text(*.source))]
     MountPoint { inside: String, source: Errno },
@@ -43,13 +46,14 @@ pub enum Error {
     Symlink { inside: String, source: Errno },
     #[error("{op}: {}", text(*.source))]
     Sys { op: String, source: Errno },
-    #[error("workdir {dir:?}: no such directory in the container")]
+    #[error("workdir {}: no such directory in the container", quote(.dir))]
     WorkdirMissing { dir: String },
-    #[error("workdir {dir:?}: {}", text(*.source))]
+    #[error("workdir {}: {}", quote(.dir), text(*.source))]
     Workdir { dir: String, source: Errno },
-    #[error("exec {cmd:?}: {}", exec_text(*.source))]
-    Exec { cmd: String, source: Errno },
-    #[error("pid file {path:?}: {}", io_text(.source))]
+    /// Made by lookup, which classifies execve's errno (126 or 127).
+    #[error("exec {}: {}", quote(.cmd), text(*.source))]
+    Exec { cmd: String, source: Errno, code: i32 },
+    #[error("pid file {}: {}", quote(.path), io_text(.source))]
     PidFile { path: String, source: io::Error },
     #[error("{flag} needs a delegated cgroup v2: {reason}")]
     NoCgroup { flag: &'static str, reason: String },
@@ -66,9 +70,7 @@ impl Error {
     /// The exit status this failure ends mvrc with (SPEC, "Exit status").
     pub fn code(&self) -> i32 {
         match self {
-            Error::Exec { source: Errno::ENOENT | Errno::ENOTDIR, .. } => NOT_FOUND,
-            Error::Exec { .. } => CANNOT_EXECUTE,
-            Error::Child { code, .. } => *code,
+            Error::Exec { code, .. } | Error::Child { code, .. } => *code,
             _ => FAILED,
         }
     }
@@ -84,27 +86,31 @@ pub fn sys(op: impl Into<String>) -> impl FnOnce(Errno) -> Error {
 pub enum UsageError {
     #[error("missing command (want run, version or help)")]
     MissingCommand,
-    #[error("unknown command {0:?}")]
+    #[error("unknown command {}", quote(.0))]
     UnknownCommand(String),
-    #[error("unknown help topic {0:?}")]
+    #[error("unknown help topic {}", quote(.0))]
     UnknownHelpTopic(String),
-    #[error("unknown flag {0:?}")]
+    #[error("unknown flag {}", quote(.0))]
     UnknownFlag(String),
-    #[error("flag {0:?} needs a value")]
+    #[error("flag {} needs a value", quote(.0))]
     NeedsValue(String),
-    #[error("flag {0:?} takes no value")]
+    #[error("flag {} takes no value", quote(.0))]
     TakesNoValue(String),
     #[error("run needs ROOTFS and COMMAND")]
     MissingOperands,
-    #[error("unknown namespace {0:?} (known: user, mount, pid, uts, ipc, net, cgroup)")]
+    #[error("unknown namespace {} (known: user, mount, pid, uts, ipc, net, cgroup)", quote(.0))]
     UnknownNamespace(String),
     #[error("--hostname needs the uts namespace")]
     HostnameNeedsUts,
     #[error("{0} needs the user namespace")]
     NeedsUserNamespace(&'static str),
-    #[error("--user {user:?}: {kind} {id} is not mapped (see --{kind}-map)")]
+    #[error("{0} needs the mount namespace")]
+    NeedsMountNamespace(&'static str),
+    #[error("unexpected argument {}", quote(.0))]
+    UnexpectedArgument(String),
+    #[error("--user {}: {kind} {id} is not mapped (see --{kind}-map)", quote(.user))]
     NotMapped { user: String, kind: &'static str, id: u32 },
-    #[error("invalid {flag} {value:?}: {want}")]
+    #[error("invalid {flag} {}: {want}", quote(.value))]
     Invalid { flag: &'static str, value: String, want: &'static str },
 }
 
@@ -121,13 +127,19 @@ fn user_hint(without_user: bool) -> &'static str {
     }
 }
 
-/// execve's errno as SPEC words it: what is missing is 127, anything else 126.
-fn exec_text(errno: Errno) -> String {
-    match errno {
-        Errno::ENOENT | Errno::ENOTDIR => text(Errno::ENOENT),
-        Errno::EACCES | Errno::EISDIR | Errno::EPERM => text(Errno::EACCES),
-        other => text(other),
+/// The exit status mvrc reports for a process that ended: its own exit code, or
+/// 128+N when signal N killed it (the shell's convention); None while it runs.
+pub fn status(status: WaitStatus) -> Option<i32> {
+    match status {
+        WaitStatus::Exited(_, code) => Some(code),
+        WaitStatus::Signaled(_, sig, _) => Some(128 + sig as i32),
+        _ => None,
     }
+}
+
+/// The errno inside an I/O error (EIO if it has none).
+pub fn errno(err: &io::Error) -> Errno {
+    err.raw_os_error().map_or(Errno::EIO, Errno::from_raw)
 }
 
 /// An errno as Go's syscall.Errno prints it, so both twins say the same words.
@@ -167,9 +179,54 @@ pub fn io_text(err: &io::Error) -> String {
     }
 }
 
+/// `text` quoted as Go's strconv.Quote (`%q`) does, so both twins print the same line:
+/// `\"` and `\\`, the named escapes `\a \b \f \n \r \t \v`, `\xNN` for the other ASCII
+/// controls and DEL, `\uNNNN` for non-ASCII controls and spaces. Go also
+/// escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust has no
+/// table of them, so those are printed as they are (design.md, Command line).
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x0b' => out.push_str("\\v"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            // All of them lie below U+10000, so Go's long form \UNNNNNNNN is never needed.
+            c if c.is_control() || (c.is_whitespace() && !c.is_ascii()) => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_vectors() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            name: String,
+            #[serde(rename = "in")]
+            input: String,
+            want: String,
+        }
+        for case in crate::testdata::load::<Case>("quote.json") {
+            assert_eq!(quote(&case.input), case.want, "{}", case.name);
+        }
+    }
 
     #[test]
     fn errno_texts_match_go() {
@@ -191,14 +248,17 @@ mod tests {
 
     #[test]
     fn exit_codes() {
-        let exec = |source| Error::Exec { cmd: "x".into(), source };
-        assert_eq!(exec(Errno::ENOENT).code(), NOT_FOUND);
-        assert_eq!(exec(Errno::EACCES).code(), CANNOT_EXECUTE);
-        assert_eq!(exec(Errno::ENOEXEC).code(), CANNOT_EXECUTE);
-        assert_eq!(exec(Errno::ENOTDIR).to_string(), r#"exec "x": no such file or directory"#);
-        assert_eq!(exec(Errno::EISDIR).to_string(), r#"exec "x": permission denied"#);
         assert_eq!(Error::RootfsMissing { path: "r".into() }.code(), FAILED);
         assert_eq!(Error::Child { code: 127, line: String::new() }.code(), 127);
+    }
+
+    #[test]
+    fn wait_statuses() {
+        let pid = nix::unistd::Pid::from_raw(9);
+        let killed = WaitStatus::Signaled(pid, nix::sys::signal::Signal::SIGKILL, false);
+        assert_eq!(status(WaitStatus::Exited(pid, 3)), Some(3));
+        assert_eq!(status(killed), Some(137));
+        assert_eq!(status(WaitStatus::StillAlive), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // Id maps: parse `C:H:N`, plan a direct write or newuidmap/newgidmap, and write the maps.
 
 use std::fs;
+use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
 use nix::unistd::Pid;
@@ -69,7 +70,7 @@ pub fn helper_args(pid: &str, maps: &[IdMap]) -> Vec<String> {
 // slide: idmap
 /// Writes the uid maps, then the gid maps, of process `pid` for a caller with
 /// the effective ids `uid` and `gid`.
-pub fn write_maps(pid: Pid, uid: u32, gid: u32, uid_maps: &[IdMap], gid_maps: &[IdMap]) -> Result<(), Error> {
+pub fn write(pid: Pid, uid: u32, gid: u32, uid_maps: &[IdMap], gid_maps: &[IdMap]) -> Result<(), Error> {
     write_map(pid, "uid", plan(uid, uid_maps), uid_maps)?;
     let gid_plan = plan(gid, gid_maps);
     if gid_plan == Plan::Direct {
@@ -99,15 +100,17 @@ pub fn map_lines(maps: &[IdMap]) -> String {
     maps.iter().map(|m| format!("{} {} {}\n", m.container, m.host, m.size)).collect()
 }
 
+/// Runs newuidmap/newgidmap. Its failure reads `ERRNO TEXT` when it cannot start,
+/// `exit status N: FIRST STDERR LINE` when it refuses, `killed by signal N` when killed.
 fn run_helper(helper: &str, args: &[String]) -> Result<(), Error> {
     let failed = |detail: String| Error::Helper { helper: helper.to_string(), detail };
     let out = Command::new(helper).args(args).output().map_err(|e| failed(crate::errs::io_text(&e)))?;
-    if out.status.success() {
-        return Ok(());
-    }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let status = format!("exit status {}", out.status.code().unwrap_or(1));
-    match stderr.trim().lines().next() {
+    let status = match (out.status.code(), out.status.signal()) {
+        (Some(0), _) => return Ok(()),
+        (_, Some(signal)) => return Err(failed(format!("killed by signal {signal}"))),
+        (code, None) => format!("exit status {}", code.unwrap_or_default()),
+    };
+    match String::from_utf8_lossy(&out.stderr).trim().lines().next() {
         Some(first) => Err(failed(format!("{status}: {first}"))),
         None => Err(failed(status)),
     }

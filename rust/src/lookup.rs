@@ -1,14 +1,17 @@
-// Finding COMMAND in the container's PATH; 127 (not found) versus 126 (cannot execute).
+// Finding COMMAND in the container's PATH, exec'ing it; 127 (not found) versus 126 (cannot execute).
 
+use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::unistd::execve;
 
-use crate::errs::Error;
+use crate::errs::{CANNOT_EXECUTE, Error, NOT_FOUND};
+use crate::signals;
 
 /// The file to execute for `cmd`. A `cmd` containing "/" is used as is; otherwise
-/// each directory of `path_list` is tried in order and the first regular file
-/// wins (no x bit needed here: execve then says EACCES, a 126, not a 127).
+/// each directory of `path_list` is tried in order (empty elements skipped) and the
+/// first regular file wins (no x bit needed here: execve then says EACCES, a 126, not a 127).
 pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
     if cmd.contains('/') {
         return Ok(PathBuf::from(cmd));
@@ -17,10 +20,47 @@ pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
         true => None,
         false => path_list
             .split(':')
+            .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
             .map(|dir| Path::new(dir).join(cmd))
             .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file())),
     };
-    found.ok_or_else(|| Error::Exec { cmd: cmd.into(), source: Errno::ENOENT })
+    found.ok_or_else(|| exec_error(cmd, Errno::ENOENT))
+}
+
+/// execve's errno as SPEC words it; `cmd` is as the user wrote it. What is
+/// missing is 127, anything else 126.
+pub fn exec_error(cmd: &str, errno: Errno) -> Error {
+    let (source, code) = match errno {
+        Errno::ENOENT | Errno::ENOTDIR => (Errno::ENOENT, NOT_FOUND),
+        Errno::EACCES | Errno::EISDIR | Errno::EPERM => (Errno::EACCES, CANNOT_EXECUTE),
+        other => (other, CANNOT_EXECUTE),
+    };
+    Error::Exec { cmd: cmd.into(), source, code }
+}
+
+// slide: exec
+/// Replaces this process with COMMAND (`argv[0]` as the user wrote it, found at
+/// `path`); returns only the reason it could not. On success the close-on-exec
+/// channel closes: the parent reads EOF. Used by the child and by --init's PID 1.
+pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
+    // Blocked signals and ignored dispositions would survive execve.
+    if let Err(err) = signals::restore_defaults() {
+        return err;
+    }
+    let path = CString::new(path.as_os_str().as_encoded_bytes()).ok();
+    let errno = match (path, cstrings(argv), cstrings(env)) {
+        (Some(path), Some(argv), Some(env)) => {
+            let Err(errno) = execve(&path, &argv, &env);
+            errno
+        }
+        _ => Errno::EINVAL, // a NUL inside an argument
+    };
+    exec_error(&argv[0], errno)
+}
+// end slide
+
+fn cstrings(all: &[String]) -> Option<Vec<CString>> {
+    all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
 }
 
 /// PATH from an environment list ("" if it has none).
@@ -49,8 +89,23 @@ mod tests {
         assert_eq!(found("nope"), Err((127, r#"exec "nope": no such file or directory"#.into())));
         assert_eq!(found("sub").unwrap_err().0, 127, "a directory is not a command");
         assert_eq!(found("").unwrap_err().0, 127);
+        // cargo test runs in the crate's directory: an empty PATH element must not find it there.
+        assert_eq!(find("Cargo.toml", ":").map_err(|e| e.code()), Err(127), "empty elements are skipped");
         assert_eq!(found("./x/y"), Ok(PathBuf::from("./x/y")), "a path is left to execve");
         assert_eq!(path_of(&["A=1".into(), "PATH=/bin".into()]), "/bin");
         fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn exec_errors() {
+        let exec = |errno| {
+            let err = exec_error("x", errno);
+            (err.code(), err.to_string())
+        };
+        assert_eq!(exec(Errno::ENOENT), (127, r#"exec "x": no such file or directory"#.into()));
+        assert_eq!(exec(Errno::ENOTDIR), (127, r#"exec "x": no such file or directory"#.into()));
+        assert_eq!(exec(Errno::EACCES), (126, r#"exec "x": permission denied"#.into()));
+        assert_eq!(exec(Errno::EISDIR), (126, r#"exec "x": permission denied"#.into()));
+        assert_eq!(exec(Errno::ENOEXEC), (126, r#"exec "x": exec format error"#.into()));
     }
 }

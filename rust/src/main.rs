@@ -1,5 +1,6 @@
 // Entry point: the command line → help, version, or a container run by the parent stage.
 
+mod caps;
 mod cgroups;
 mod channel;
 mod child;

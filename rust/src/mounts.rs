@@ -1,16 +1,18 @@
 // Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
 
+use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, OpenHow, ResolveFlag, open, openat, openat2};
+use nix::libc;
 use nix::mount::{MsFlags, mount};
 use nix::sys::stat::{Mode, mkdirat};
 use nix::sys::statvfs::{FsFlags, statvfs};
 use nix::unistd::symlinkat;
 
-use crate::errs::Error;
+use crate::errs::{Error, errno};
 use crate::spec::Bind;
 
 /// The new root, before pivot_root, held as an O_PATH descriptor. Targets are
@@ -50,7 +52,7 @@ impl Root {
         })?;
         // Resolved again: the old descriptor still names the directory under the new mount.
         match read_only {
-            true => self.at(inside, false, |target| remount_read_only(Path::new(target), inside)),
+            true => self.at(inside, false, |target| read_only_recursive(target, inside)),
             false => Ok(()),
         }
     }
@@ -67,7 +69,9 @@ impl Root {
     }
 
     /// `/sys`, read-only: a fresh sysfs shows only the new network namespace's
-    /// devices; without one, the host's is bound read-only.
+    /// devices; without one, the host's is bound read-only. That bind is
+    /// recursive (the kernel refuses to reveal what host mounts hide), so the
+    /// host's cgroup mounts below it come along: `bind` makes them read-only too.
     pub fn sys(&self, new_net: bool) -> Result<(), Error> {
         let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
         match new_net {
@@ -146,7 +150,37 @@ fn create(dir: &OwnedFd, name: &str, file: bool) -> nix::Result<()> {
     openat(dir, name, flags, Mode::from_bits_truncate(0o644)).map(drop)
 }
 
-/// Remounts the mount at `target` read-only. In a user namespace the kernel
+/// Makes the mount at `target` and every mount below it read-only, in one
+/// mount_setattr(2). A remount with MS_RDONLY would change the top mount only,
+/// and the submounts a recursive bind brings along (/dev/shm under
+/// `-v /:/host:ro`) would stay writable. Only the read-only bit changes: the
+/// flags the kernel locks stay as they are.
+pub fn read_only_recursive(target: &str, inside: &str) -> Result<(), Error> {
+    let attr =
+        libc::mount_attr { attr_set: libc::MOUNT_ATTR_RDONLY, attr_clr: 0, propagation: 0, userns_fd: 0 };
+    let target =
+        CString::new(target).map_err(|_| Error::Remount { inside: inside.into(), source: Errno::EINVAL })?;
+    let flags = libc::AT_RECURSIVE as libc::c_uint;
+    // SAFETY: nix has no mount_setattr. The path is a NUL-terminated string and
+    // `attr` a mount_attr of the size passed; the kernel only reads both.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            target.as_ptr(),
+            flags,
+            &attr,
+            size_of_val(&attr),
+        )
+    };
+    match done {
+        0 => Ok(()),
+        _ => Err(Error::Remount { inside: inside.into(), source: Errno::last() }),
+    }
+}
+
+/// Remounts the mount at `target` read-only, and only that one (--read-only
+/// leaves /dev, /proc, tmpfs and binds as they are). In a user namespace the kernel
 /// locks the nosuid/nodev/noexec/atime flags inherited from the host: a remount
 /// must repeat them or fail with EPERM, so they are read back first.
 pub fn remount_read_only(target: &Path, inside: &str) -> Result<(), Error> {
@@ -165,9 +199,4 @@ pub fn remount_read_only(target: &Path, inside: &str) -> Result<(), Error> {
         .filter(|(st, _)| have.contains(*st))
         .fold(MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, |all, (_, ms)| all | *ms);
     mount(None::<&str>, target, None::<&str>, flags, None::<&str>).map_err(failed)
-}
-
-/// The errno inside an I/O error (EIO if it has none).
-pub fn errno(err: &std::io::Error) -> Errno {
-    err.raw_os_error().map_or(Errno::EIO, Errno::from_raw)
 }

@@ -12,7 +12,7 @@ nix::ioctl_write_ptr_bad!(set_flags, libc::SIOCSIFFLAGS, libc::ifreq);
 
 /// A new network namespace has only `lo`, and it is down: nothing, not even
 /// 127.0.0.1, answers until it is up.
-pub fn bring_up_lo() -> Result<(), Error> {
+pub fn loopback_up() -> Result<(), Error> {
     let failed = |source| sys("bringing up lo")(source);
     let sock =
         socket(AddressFamily::Inet, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None).map_err(failed)?;

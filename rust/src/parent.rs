@@ -8,24 +8,22 @@
 
 use std::fs;
 use std::io::Write;
-use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 use nix::errno::Errno;
 use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::{Pid, getegid, geteuid};
 
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
 use crate::debug::Debug;
-use crate::errs::{Error, sys};
-use crate::mounts::errno;
+use crate::errs::{self, Error, errno, sys};
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
-use crate::{child, idmap, rootfs};
+use crate::{child, idmap, reaper, rootfs};
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
@@ -38,11 +36,17 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
-    close_inherited()?;
+    mark_inherited_cloexec()?;
+    // Without a PID namespace, nothing kills what COMMAND leaves running in the
+    // background: as a subreaper we inherit those orphans, and kill them at the end.
+    let orphans = !spec.namespaces.contains("pid");
+    if orphans {
+        reaper::become_subreaper()?;
+    }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
     let signals = Signals::block()?;
     let (parent_end, child_end) = channel::pair()?;
-    let child = debug.time("clone", || start_child(&spec, &parent_end, child_end))?;
+    let child = debug.time("clone", || start_child(&spec, child_end))?;
     // Declared here, so that it is removed only after the child is reaped.
     let mut cgroup = None;
     if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, debug) {
@@ -52,12 +56,13 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         let _ = waitpid(child, None);
         return Err(err);
     }
-    if let Err(err) = parent_end.wait_for_exec() {
-        let _ = waitpid(child, None);
-        return Err(err);
-    }
+    wait_for_exec(&parent_end, child)?;
     debug.step("ready", started);
-    wait(child, &signals)
+    let status = wait(child, &signals);
+    if orphans {
+        reaper::kill_orphans();
+    }
+    status
 }
 
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
@@ -67,19 +72,21 @@ fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
     for bind in &mut spec.binds {
         let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
         fs::metadata(&bind.source).map_err(failed)?;
-        bind.source = std::path::absolute(&bind.source).map_err(failed)?.display().to_string();
+        let absolute = std::path::absolute(&bind.source).map_err(failed)?;
+        bind.source = crate::spec::clean(&absolute.display().to_string());
     }
     cgroups::check(&spec.limits)
 }
 
-/// Keeps the caller's descriptors out of the container: clone(2) copies every
-/// one, close-on-exec or not, and under --init the container's PID 1 never execs
-/// (a directory fd leads back to the host's files). Closed: mvrc has opened
-/// nothing yet and has no use for them.
-fn close_inherited() -> Result<(), Error> {
-    // SAFETY: nix has no close_range. No OwnedFd of this process exists yet (the
-    // signalfd and the channel come next), so none is closed behind its back.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, 0) } {
+/// Keeps the caller's descriptors out of the container: without close-on-exec
+/// they would reach COMMAND. Marked, not closed: mvrc may still need one
+/// (--pid-file /dev/fd/5). clone(2) copies them anyway: the child closes every
+/// one first thing (child::close_other_fds), since its --init PID 1 never execs.
+fn mark_inherited_cloexec() -> Result<(), Error> {
+    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
+    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
+    // it closes none, so no OwnedFd of this process is invalidated.
+    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
         0 => Ok(()),
         _ => Err(sys("close_range")(Errno::last())),
     }
@@ -87,7 +94,7 @@ fn close_inherited() -> Result<(), Error> {
 
 /// Creates the child with all its namespaces in one clone(2): with `user` among
 /// them the kernel grants the new namespaces to an unprivileged caller.
-fn start_child(spec: &Spec, parent_end: &ParentEnd, child_end: channel::ChildEnd) -> Result<Pid, Error> {
+fn start_child(spec: &Spec, child_end: channel::ChildEnd) -> Result<Pid, Error> {
     let without_user = !spec.namespaces.contains("user");
     if spec.namespaces.is_empty() && !geteuid().is_root() {
         // With no namespace at all, clone(2) would succeed and only the chroot(2) would
@@ -96,9 +103,8 @@ fn start_child(spec: &Spec, parent_end: &ParentEnd, child_end: channel::ChildEnd
     }
     let mut stack = vec![0u8; STACK_SIZE];
     let mut end = Some(child_end);
-    let parent_fd = parent_end.as_raw_fd();
     let body = Box::new(|| match end.take() {
-        Some(end) => child::run(spec, end, parent_fd) as isize,
+        Some(end) => child::run(spec, end) as isize,
         None => crate::errs::FAILED as isize,
     });
     let flags = spec.namespaces.flags();
@@ -119,7 +125,7 @@ fn configure(
 ) -> Result<(), Error> {
     if spec.namespaces.contains("user") {
         let (uid, gid) = (geteuid().as_raw(), getegid().as_raw());
-        debug.time("idmap", || idmap::write_maps(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
+        debug.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
     }
     if let Some(delegated) = delegated {
         *cgroup = Some(debug.time("cgroup", || delegated.enter(child, &spec.limits))?);
@@ -131,15 +137,25 @@ fn configure(
     channel.send_mapped()
 }
 
+/// Waits until COMMAND runs, or returns the error that stopped the child. The
+/// child is killed first: after a broken channel it may still be waiting for us.
+fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
+    channel.wait_for_exec().inspect_err(|_| {
+        let _ = kill(child, Signal::SIGKILL);
+        let _ = waitpid(child, None);
+    })
+}
+
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
 fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
     let mut forwarder = Forwarder::default();
     loop {
         match signals.next()? {
             Signal::SIGCHLD => match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
-                Ok(WaitStatus::Exited(_, code)) => return Ok(code),
-                Ok(WaitStatus::Signaled(_, sig, _)) => return Ok(128 + sig as i32),
-                Ok(_) => continue,
+                Ok(status) => match errs::status(status) {
+                    Some(code) => return Ok(code),
+                    None => continue,
+                },
                 Err(errno) => return Err(sys("waiting for the container")(errno)),
             },
             sig => forwarder.forward(child, sig),

@@ -1,16 +1,18 @@
-// `--init`: PID 1 that starts COMMAND as PID 2, reaps every zombie and forwards signals.
+// Reaping what the container leaves: `--init`'s PID 1 (starts COMMAND as PID 2, reaps every zombie,
+// forwards signals), and without a PID namespace the subreaper parent that kills COMMAND's orphans.
 
+use std::fs;
 use std::path::Path;
 
 use nix::errno::Errno;
 use nix::sys::prctl;
-use nix::sys::signal::Signal;
+use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork};
+use nix::unistd::{ForkResult, Pid, fork, getpid};
 
 use crate::channel::ChildEnd;
-use crate::child;
-use crate::errs::{Error, FAILED, sys};
+use crate::errs::{self, Error, FAILED, sys};
+use crate::lookup;
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
 
@@ -32,7 +34,7 @@ pub fn start(channel: &ChildEnd, spec: &Spec, path: &Path) -> Result<Init, Error
         ForkResult::Child => {
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            let err = child::exec(spec, path);
+            let err = lookup::exec(path, &spec.command, &spec.env);
             channel.report(&err);
             std::process::exit(err.code());
         }
@@ -63,13 +65,50 @@ impl Init {
 fn reap(command: Pid) -> Option<i32> {
     loop {
         match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::Exited(pid, code)) if pid == command => return Some(code),
-            Ok(WaitStatus::Signaled(pid, sig, _)) if pid == command => {
-                return Some(128 + sig as i32);
-            }
             Ok(WaitStatus::StillAlive) | Err(Errno::ECHILD) => return None,
+            Ok(status) if status.pid() == Some(command) && errs::status(status).is_some() => {
+                return errs::status(status);
+            }
             Ok(_) | Err(Errno::EINTR) => continue,
             Err(_) => return None,
         }
     }
+}
+
+/// Makes the orphans of our descendants ours instead of the host's init's.
+/// Without a PID namespace, nothing kills what COMMAND leaves running in the
+/// background when it exits: `kill_orphans` then does.
+pub fn become_subreaper() -> Result<(), Error> {
+    prctl::set_child_subreaper(true).map_err(sys("prctl"))
+}
+
+/// Kills and reaps every child left to the subreaper, again until none is left:
+/// one may fork while we look. It runs after the container has ended, never on
+/// the start path.
+pub fn kill_orphans() {
+    loop {
+        let children = children_of(getpid());
+        if children.is_empty() {
+            return;
+        }
+        for &pid in &children {
+            let _ = kill(pid, Signal::SIGKILL);
+        }
+        for &pid in &children {
+            while waitpid(pid, None) == Err(Errno::EINTR) {}
+        }
+    }
+}
+
+/// The processes whose parent is `pid`, from the PPid lines in /proc.
+fn children_of(pid: Pid) -> Vec<Pid> {
+    let ppid = format!("\nPPid:\t{pid}\n");
+    let Ok(entries) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|child| fs::read_to_string(format!("/proc/{child}/status")).is_ok_and(|s| s.contains(&ppid)))
+        .map(Pid::from_raw)
+        .collect()
 }

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::Mode;
-use nix::unistd::{chdir, chroot, mkdir, pivot_root};
+use nix::unistd::{self, chdir, chroot, mkdir};
 
 use crate::devices;
-use crate::errs::{Error, sys};
-use crate::mounts::{self, Root, errno};
+use crate::errs::{Error, errno, sys};
+use crate::mounts::{self, Root};
 use crate::spec::Spec;
 
 /// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
@@ -24,8 +24,13 @@ pub fn check(dir: &str) -> Result<String, Error> {
         Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::RootfsMissing { path: path() }),
         Err(e) => return Err(Error::Rootfs { path: path(), source: errno(&e) }),
     }
+    // The host's own root as ROOTFS would bind the host's /dev onto itself and
+    // fail half-way; a link to "/" is the same directory, so compare what it resolves to.
+    if fs::canonicalize(dir).is_ok_and(|real| real == Path::new("/")) {
+        return Err(Error::RootfsIsHostRoot { path: path() });
+    }
     let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(absolute.display().to_string())
+    Ok(crate::spec::clean(&absolute.display().to_string()))
 }
 
 /// Builds the container's root from `spec.rootfs` (absolute) and makes it "/".
@@ -46,7 +51,7 @@ pub fn setup(spec: &Spec) -> Result<(), Error> {
     submounts(&Root::open(&dir)?, spec)?;
     match spec.chroot {
         true => enter_chroot(&dir)?,
-        false => pivot_into(&dir)?,
+        false => pivot_root(&dir)?,
     }
     match spec.read_only {
         true => mounts::remount_read_only(Path::new("/"), "/"),
@@ -73,20 +78,21 @@ fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
         .map_err(|source| Error::Rootfs { path: spec.rootfs.clone(), source })?;
     mount(Some("tmpfs"), rootfs, Some("tmpfs"), MsFlags::empty(), Some("mode=755"))
         .map_err(|source| Error::Mount { fstype: "tmpfs", target: "/".into(), source })?;
+    // Named relative to the tmpfs, our working directory: a "," or ":" in the
+    // ROOTFS path would otherwise split the overlay's option string.
+    chdir(rootfs).map_err(sys("overlay"))?;
     for dir in ["upper", "work", "root"] {
-        mkdir(&rootfs.join(dir), Mode::from_bits_truncate(0o755)).map_err(sys("overlay"))?;
+        mkdir(dir, Mode::from_bits_truncate(0o755)).map_err(sys("overlay"))?;
     }
-    let dir = rootfs.join("root");
-    let (fd, r) = (lower.as_raw_fd(), &spec.rootfs);
-    let mut data = format!("lowerdir=/proc/self/fd/{fd},upperdir={r}/upper,workdir={r}/work");
+    let mut data = format!("lowerdir=/proc/self/fd/{},upperdir=upper,workdir=work", lower.as_raw_fd());
     if spec.namespaces.contains("user") {
         // Inside a user namespace the trusted.* xattrs that record whiteouts are out of
         // reach: without user.* ones, deleting a lower directory fails with EIO.
         data.push_str(",userxattr");
     }
-    mount(Some("overlay"), &dir, Some("overlay"), MsFlags::empty(), Some(data.as_str()))
+    mount(Some("overlay"), "root", Some("overlay"), MsFlags::empty(), Some(data.as_str()))
         .map_err(|source| Error::Mount { fstype: "overlay", target: "/".into(), source })?;
-    Ok(dir)
+    Ok(rootfs.join("root"))
 }
 
 /// Fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
@@ -103,9 +109,9 @@ fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
 /// trick leads back to the host. pivot_root(".", ".") stacks the old root on
 /// top of the new one; unmounting "." then removes exactly the old root, and no
 /// directory for it has to exist in ROOTFS.
-fn pivot_into(dir: &Path) -> Result<(), Error> {
+fn pivot_root(dir: &Path) -> Result<(), Error> {
     chdir(dir).map_err(sys("pivot_root"))?;
-    pivot_root(".", ".").map_err(sys("pivot_root"))?;
+    unistd::pivot_root(".", ".").map_err(sys("pivot_root"))?;
     umount2(".", MntFlags::MNT_DETACH).map_err(sys("pivot_root: detaching the old root"))?;
     chdir("/").map_err(sys("pivot_root"))
 }
@@ -129,6 +135,11 @@ mod tests {
         let cases = [
             ("/no/such/rootfs", r#"rootfs "/no/such/rootfs": no such directory"#.to_string()),
             (file.as_str(), format!("rootfs {file:?}: not a directory")),
+            ("/", r#"rootfs "/": cannot be the host's root directory"#.to_string()),
+            (
+                "../../../../../../..",
+                r#"rootfs "../../../../../../..": cannot be the host's root directory"#.to_string(),
+            ),
         ];
         for (path, want) in cases {
             assert_eq!(check(path).unwrap_err().to_string(), want);

@@ -1,4 +1,9 @@
-// The Spec of one run: its defaults, the environment rules, and --bind/--user/size parsing.
+// The Spec of one run: its defaults, and the option values that are pure text rules
+// (--hostname, --user, --bind, sizes); the environment rules live in spec/env.rs.
+
+mod env;
+
+pub use env::env;
 
 use crate::errs::UsageError;
 use crate::idmap::IdMap;
@@ -7,6 +12,15 @@ use crate::namespaces::Namespaces;
 /// The container's PATH, as every OCI runtime sets it.
 pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const DEFAULT_HOSTNAME: &str = "mvrc";
+
+/// The reason given for a ".." in a path inside the container.
+pub const NO_DOT_DOT: &str = r#"".." is not allowed"#;
+
+/// The kernel's limit on a hostname, in bytes (HOST_NAME_MAX).
+const MAX_HOSTNAME: usize = 64;
+
+/// The smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
+const MIN_CPUS: f64 = 0.01;
 
 /// Everything one `mvrc run` needs, validated; the child reads it from memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +72,19 @@ pub struct Limits {
     pub cpus: f64,
 }
 
+/// Checks `--hostname`: 1 to 64 bytes, what sethostname(2) takes.
+pub fn check_hostname(name: &str) -> Result<(), UsageError> {
+    match (1..=MAX_HOSTNAME).contains(&name.len()) {
+        true => Ok(()),
+        false => Err(UsageError::invalid("--hostname", name, "want 1 to 64 characters")),
+    }
+}
+
+/// Whether a path has a ".." component; a mount target with one could climb out of ROOTFS.
+pub fn has_dot_dot(path: &str) -> bool {
+    path.split('/').any(|part| part == "..")
+}
+
 /// Parses `UID[:GID]`; without GID the gid equals the uid.
 pub fn parse_user(text: &str) -> Result<User, UsageError> {
     let invalid = || UsageError::invalid("--user", text, "want UID[:GID]");
@@ -79,11 +106,14 @@ pub fn parse_bind(text: &str) -> Result<Bind, UsageError> {
     if !destination.starts_with('/') {
         return Err(UsageError::invalid("--bind", text, "destination must be an absolute path"));
     }
+    if has_dot_dot(destination) {
+        return Err(UsageError::invalid("--bind", text, NO_DOT_DOT));
+    }
     Ok(Bind { source: source.into(), destination: destination.into(), read_only })
 }
 
 /// Parses `--memory`: BYTES with an optional k, m or g suffix (powers of 1024, either case).
-pub fn parse_size(text: &str) -> Result<u64, UsageError> {
+pub fn parse_memory(text: &str) -> Result<u64, UsageError> {
     let invalid = || UsageError::invalid("--memory", text, "want BYTES with an optional k, m or g suffix");
     let (digits, unit) = match text.char_indices().last() {
         Some((i, 'k' | 'K')) => (&text[..i], 1u64 << 10),
@@ -104,47 +134,35 @@ pub fn parse_pids(text: &str) -> Result<u64, UsageError> {
         .ok_or_else(|| UsageError::invalid("--pids", text, "want a positive whole number"))
 }
 
-/// Parses `--cpus`: DIGITS or DIGITS.DIGITS, above zero (no sign, exponent, inf or nan).
+/// Parses `--cpus`: DIGITS or DIGITS.DIGITS, at least 0.01 (no sign, exponent, inf or nan).
 pub fn parse_cpus(text: &str) -> Result<f64, UsageError> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     Some(text)
         .filter(|_| digits(whole) && digits(fraction))
         .and_then(|t| t.parse::<f64>().ok())
-        .filter(|n| n.is_finite() && *n > 0.0)
+        .filter(|n| n.is_finite() && *n >= MIN_CPUS)
         .ok_or_else(|| UsageError::invalid("--cpus", text, "want a positive number"))
 }
 
-/// Builds the environment: the fixed base, TERM from the caller, then each `-e` in order.
-/// A key already present keeps its place and takes the later value.
-pub fn build_env(
-    caller: impl Fn(&str) -> Option<String>,
-    hostname: &str,
-    entries: &[String],
-) -> Result<Vec<String>, UsageError> {
-    let mut env = vec![DEFAULT_PATH.to_string(), "HOME=/root".into(), format!("HOSTNAME={hostname}")];
-    if let Some(term) = caller("TERM") {
-        env.push(format!("TERM={term}"));
+/// `path` cleaned lexically as Go's filepath.Clean does, so that an absolute ROOTFS or
+/// bind source reads the same in both twins: one "/" between names, no "." names, each
+/// ".." removed with the name before it (at the root, just removed); "" is ".".
+pub fn clean(path: &str) -> String {
+    let rooted = path.starts_with('/');
+    let mut names: Vec<&str> = Vec::new();
+    for name in path.split('/') {
+        match name {
+            "" | "." => {}
+            ".." if names.last().is_some_and(|last| *last != "..") => drop(names.pop()),
+            ".." if rooted => {}
+            name => names.push(name),
+        }
     }
-    for entry in entries {
-        let pair = match entry.split_once('=') {
-            Some((key, _)) if !key.is_empty() => entry.clone(),
-            None if !entry.is_empty() => match caller(entry) {
-                Some(value) => format!("{entry}={value}"),
-                None => continue,
-            },
-            _ => return Err(UsageError::invalid("-e", entry, "want KEY=VALUE or KEY")),
-        };
-        set_env(&mut env, pair);
-    }
-    Ok(env)
-}
-
-fn set_env(env: &mut Vec<String>, pair: String) {
-    let key = |kv: &str| kv.split_once('=').map_or(kv, |(k, _)| k).to_string();
-    match env.iter_mut().find(|kv| key(kv) == key(&pair)) {
-        Some(slot) => *slot = pair,
-        None => env.push(pair),
+    match (rooted, names.join("/")) {
+        (true, joined) => format!("/{joined}"),
+        (false, joined) if joined.is_empty() => ".".into(),
+        (false, joined) => joined,
     }
 }
 
@@ -187,6 +205,11 @@ mod tests {
     }
 
     #[test]
+    fn clean_vectors() {
+        check("clean.json", |s: &String| Ok::<_, UsageError>(clean(s)));
+    }
+
+    #[test]
     fn bind_vectors() {
         check("bind.json", |s: &String| parse_bind(s));
     }
@@ -209,7 +232,7 @@ mod tests {
         }
         for case in testdata::load::<SizeCase>("size.json") {
             let got = match case.flag.as_str() {
-                "--memory" => parse_size(&case.input).map(|n| n as f64),
+                "--memory" => parse_memory(&case.input).map(|n| n as f64),
                 "--pids" => parse_pids(&case.input).map(|n| n as f64),
                 _ => parse_cpus(&case.input),
             };
@@ -232,7 +255,7 @@ mod tests {
         }
         check("env.json", |input: &EnvIn| {
             let hostname = if input.uts { &input.hostname } else { &input.host };
-            build_env(|key| input.caller.get(key).cloned(), hostname, &input.e)
+            env(|key| input.caller.get(key).cloned(), &input.e, hostname)
         });
     }
 }

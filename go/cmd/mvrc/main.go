@@ -1,11 +1,11 @@
-// With the container-aware GOMAXPROCS of Go 1.25+, the runtime keeps the host's cgroup
-// cpu files open for the life of the process, and --init's PID 1 is this process, in the
-// container: a descriptor to the host's files. Read once at start, then closed.
-
-//go:debug containermaxprocs=0
-
 // Command mvrc is the minimal viable rootless container. main dispatches: the user's
 // command line goes through cli to the parent; the re-exec'd "mvrc-child" goes to child.
+//
+// The go:debug line turns off the container-aware GOMAXPROCS of Go 1.25+: with it, the
+// runtime keeps the host's cgroup cpu files open for the life of the process, and --init's
+// PID 1 is this process, in the container: a descriptor to the host's files.
+//
+//go:debug containermaxprocs=0
 package main
 
 import (

@@ -4,6 +4,7 @@ package cgroups
 import (
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -21,8 +22,12 @@ const Root = "/sys/fs/cgroup"
 // Group is the per-container cgroup the parent made; Remove deletes it.
 type Group struct{ dir string }
 
-// Check finds the caller's own cgroup and makes sure every limit asked for can be set there,
-// before any namespace is created. It returns that cgroup's directory.
+// Check finds where the container's cgroup goes and makes sure every limit asked for can be
+// set there, before any namespace is created. It returns that directory: the PARENT of the
+// caller's own cgroup. The caller's cgroup holds processes (mvrc, its shell), and the kernel
+// lets only a cgroup without processes hand controllers to children ("no internal
+// processes"); in a delegated subtree (user@UID.service/app.slice) processes sit in leaves,
+// so the container's cgroup is a sibling of the caller's.
 func Check(l spec.Limits) (string, error) {
 	flag, controllers := wanted(l)
 	refuse := func(reason string) (string, error) {
@@ -32,15 +37,18 @@ func Check(l spec.Limits) (string, error) {
 	if err := unix.Statfs(Root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
 		return refuse(Root + " is not cgroup2")
 	}
-	own, err := ownCgroup()
+	data, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return refuse(errs.Errno(err))
+	}
+	dir, err := parentDir(string(data))
 	if err != nil {
 		return refuse(err.Error())
 	}
-	dir := filepath.Join(Root, own)
 	if unix.Access(dir, unix.W_OK) != nil {
 		return refuse("no write access to " + dir)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "cgroup.subtree_control"))
+	data, err = os.ReadFile(filepath.Join(dir, "cgroup.subtree_control"))
 	if err != nil {
 		return refuse(errs.Errno(err))
 	}
@@ -53,9 +61,9 @@ func Check(l spec.Limits) (string, error) {
 	return dir, nil
 }
 
-// Apply makes mvrc-PID under parent, writes the limits and moves pid in, before the child
+// Enter makes mvrc-PID under parent, writes the limits and moves pid in, before the child
 // goes on, so that nothing it runs escapes the limits.
-func Apply(parent string, pid int, l spec.Limits) (*Group, error) {
+func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
 	g := &Group{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
 		return nil, errs.Failf("cgroup %s: %s", g.dir, errs.Errno(err))
@@ -68,7 +76,7 @@ func Apply(parent string, pid int, l spec.Limits) (*Group, error) {
 		files = append(files, [2]string{"pids.max", strconv.FormatInt(l.Pids, 10)})
 	}
 	if l.CPUs > 0 {
-		files = append(files, [2]string{"cpu.max", fmt.Sprintf("%d 100000", int64(l.CPUs*100000))})
+		files = append(files, [2]string{"cpu.max", cpuMax(l.CPUs)})
 	}
 	files = append(files, [2]string{"cgroup.procs", strconv.Itoa(pid)})
 	for _, f := range files {
@@ -103,16 +111,21 @@ func wanted(l spec.Limits) (flag string, controllers []string) {
 	return flag, controllers
 }
 
-// ownCgroup reads the caller's cgroup v2 path from the "0::/PATH" line of /proc/self/cgroup.
-func ownCgroup() (string, error) {
-	data, err := os.ReadFile("/proc/self/cgroup")
-	if err != nil {
-		return "", err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if path, ok := strings.CutPrefix(line, "0::"); ok {
-			return path, nil
+// parentDir is the directory of the parent of the cgroup named by the "0::/PATH" line of
+// /proc/self/cgroup (given as text).
+func parentDir(procSelfCgroup string) (string, error) {
+	for _, line := range strings.Split(procSelfCgroup, "\n") {
+		if own, ok := strings.CutPrefix(line, "0::"); ok {
+			if own == "/" {
+				return "", fmt.Errorf("mvrc runs in the root cgroup, which has no parent")
+			}
+			return filepath.Join(Root, path.Dir(own)), nil
 		}
 	}
 	return "", fmt.Errorf("no cgroup v2 entry in /proc/self/cgroup")
+}
+
+// cpuMax is cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+func cpuMax(cpus float64) string {
+	return fmt.Sprintf("%d 100000", int64(cpus*100000))
 }

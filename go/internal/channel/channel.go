@@ -3,7 +3,8 @@
 //	parent (host)                                   child (new namespaces)
 //	─────────────                                   ──────────────────────
 //	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ decode spec
+//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
+//	  ... more S chunks, then an empty S (the end)
 //	write uid_map, setgroups, gid_map
 //	(newuidmap/newgidmap for ranges)
 //	cgroup, pid-file
@@ -13,7 +14,9 @@
 //	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
 //	recv: EOF → running / E → print the line, exit with the code
 //
-// SEQPACKET keeps message boundaries, so each message is one datagram. EOF is the success
+// SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
+// the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
+// in chunks of at most maxMessage bytes. EOF is the success
 // signal: the child's end is close-on-exec, so only a successful execve closes it while the
 // child still lives, and no message can say "exec worked" after the exec.
 package channel
@@ -23,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"golang.org/x/sys/unix"
 
@@ -31,13 +35,13 @@ import (
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: the Spec as JSON
+	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
 
-// maxMessage bounds one datagram; a Spec is far smaller.
-const maxMessage = 1 << 20
+// maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
+const maxMessage = 64 << 10
 
 // ChildFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
 const ChildFD = 3
@@ -73,7 +77,12 @@ func (p *Parent) SendSpec(s *spec.Spec) error {
 	if err != nil {
 		return err
 	}
-	return send(p.fd, append([]byte{msgSpec}, data...))
+	for chunk := range slices.Chunk(data, maxMessage-1) {
+		if err := send(p.fd, append([]byte{msgSpec}, chunk...)); err != nil {
+			return err
+		}
+	}
+	return send(p.fd, []byte{msgSpec})
 }
 
 // WaitExec blocks until the child execs (EOF: nil) or reports a failed step.
@@ -104,14 +113,21 @@ func OpenChild() (*Child, error) {
 	return &Child{fd: ChildFD}, nil
 }
 
-// ReceiveSpec reads the Spec the parent sends first.
+// ReceiveSpec reads the Spec the parent sends first: its chunks up to the empty one.
 func (c *Child) ReceiveSpec() (*spec.Spec, error) {
-	msg, err := c.expect(msgSpec)
-	if err != nil {
-		return nil, err
+	var data []byte
+	for {
+		msg, err := c.expect(msgSpec)
+		if err != nil {
+			return nil, err
+		}
+		if len(msg) == 1 {
+			break
+		}
+		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(msg[1:], &s); err != nil {
+	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil

@@ -2,6 +2,7 @@ package channel
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -45,6 +46,21 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 	c.Close() // what a successful execve does to the close-on-exec end
 	if failure, err := p.WaitExec(); failure != nil || err != nil {
 		t.Fatalf("WaitExec after EOF = %+v, %v; want nil, nil", failure, err)
+	}
+}
+
+func TestLargeSpecTravelsInChunks(t *testing.T) {
+	p, c := pair(t)
+	big := strings.Repeat("x", 300_000) // beyond any one datagram and the socket's buffer
+	want := &spec.Spec{Rootfs: "/r", Command: []string{"true"}, Env: []string{"A=" + big, "B=" + big}}
+	sent := make(chan error, 1)
+	go func() { sent <- p.SendSpec(want) }() // blocks until the child reads the chunks
+	got, err := c.ReceiveSpec()
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ReceiveSpec of a 600 KB spec: %v (equal: %v)", err, reflect.DeepEqual(got, want))
+	}
+	if err := <-sent; err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/caps"
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
@@ -23,7 +24,8 @@ import (
 	"mvrc/internal/spec"
 )
 
-// slide: errors
+// slide: child
+
 // Run is the child's main; it never returns. The caller must hold the main OS thread
 // (runtime.LockOSThread): pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
@@ -47,7 +49,7 @@ func Run() {
 	if s.Init {
 		runInit(ch, s, path)
 	}
-	fail(ch, exec(s, path))
+	fail(ch, lookup.Exec(path, s.Command, s.Env))
 }
 
 // end slide
@@ -75,6 +77,10 @@ func setup(s *spec.Spec) (string, error) {
 			return "", err
 		}
 	}
+	// While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
+	if err := caps.DropBounding(); err != nil {
+		return "", err
+	}
 	if err := t.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
 		return "", err
 	}
@@ -83,6 +89,9 @@ func setup(s *spec.Spec) (string, error) {
 	}
 	path, err := lookup.Find(s.Command[0], lookup.PathOf(s.Env))
 	if err != nil {
+		return "", err
+	}
+	if err := newSession(); err != nil {
 		return "", err
 	}
 	// Last, so that nothing opened above is missed; before the fork of --init too.
@@ -109,6 +118,7 @@ func becomeRoot(s *spec.Spec) error {
 }
 
 // slide: hostname
+
 // setHostname names the container; in its own uts namespace the host's name is untouched.
 func setHostname(name string) error {
 	if err := unix.Sethostname([]byte(name)); err != nil {
@@ -167,6 +177,16 @@ func setPdeathsig() error {
 	return nil
 }
 
+// newSession makes us the leader of a new session without a controlling terminal: the
+// caller's terminal stays bound at /dev/tty, and a process in the caller's session could
+// push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226, bubblewrap's escape).
+func newSession() error {
+	if _, err := unix.Setsid(); err != nil {
+		return errs.Failf("setsid: %w", err)
+	}
+	return nil
+}
+
 // setgroupsDenied reads /proc/self/setgroups: the parent writes "deny" for an unprivileged
 // gid map.
 func setgroupsDenied() bool {
@@ -196,18 +216,6 @@ func closeOnExec() error {
 	return nil
 }
 
-// slide: exec
-// exec replaces us with COMMAND. On success the channel's close-on-exec end closes and the
-// parent reads EOF; on failure we are still here to report why.
-func exec(s *spec.Spec, path string) error {
-	// Signals blocked now would stay blocked in COMMAND: execve keeps the mask.
-	var none unix.Sigset_t
-	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
-	return lookup.ExecError(s.Command[0], unix.Exec(path, s.Command, s.Env))
-}
-
-// end slide
-
 // runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
 // that COMMAND started.
 func runInit(ch *channel.Child, s *spec.Spec, path string) {
@@ -220,6 +228,7 @@ func runInit(ch *channel.Child, s *spec.Spec, path string) {
 }
 
 // slide: errors
+
 // fail sends the error to the parent, which prints the one line; the child stays silent.
 func fail(ch *channel.Child, err error) {
 	lines, code := errs.Report(err)

@@ -36,17 +36,25 @@ func Parse(args []string, caller Caller) (Result, error) {
 	case "run":
 		return parseRun(args[1:], caller)
 	case "version", "--version":
-		return Result{Print: VersionLine}, nil
+		return printing(VersionLine, args[1:])
 	case "help", "-h", "--help":
 		if len(args) == 1 {
 			return Result{Print: Usage}, nil
 		}
 		if args[1] == "run" {
-			return Result{Print: RunUsage}, nil
+			return printing(RunUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
 	}
 	return Result{}, errs.Usagef("unknown command %q", args[0])
+}
+
+// printing is the answer of a command that prints text and takes no further argument.
+func printing(text string, extra []string) (Result, error) {
+	if len(extra) > 0 {
+		return Result{}, errs.Usagef("unexpected argument %q", extra[0])
+	}
+	return Result{Print: text}, nil
 }
 
 // options are the raw values of run's flags, checked in build in the order of SPEC's table.
@@ -103,10 +111,15 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	hasUser, hasUTS := namespaces.Has(ns, "user"), namespaces.Has(ns, "uts")
+	hasUser, hasUTS, hasMount := namespaces.Has(ns, "user"), namespaces.Has(ns, "uts"), namespaces.Has(ns, "mount")
 	hostname := caller.Hostname
-	if fs.Changed("hostname") && !hasUTS {
-		return nil, errs.Usagef("--hostname needs the uts namespace")
+	if fs.Changed("hostname") {
+		if err := spec.CheckHostname(o.hostname); err != nil {
+			return nil, err
+		}
+		if !hasUTS {
+			return nil, errs.Usagef("--hostname needs the uts namespace")
+		}
 	}
 	if hasUTS {
 		hostname = o.hostname
@@ -115,8 +128,8 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !path.IsAbs(o.workdir) {
-		return nil, errs.Usagef("invalid --workdir %q: want an absolute path", o.workdir)
+	if err := insidePath("--workdir", o.workdir); err != nil {
+		return nil, err
 	}
 	user, err := spec.ParseUser(o.user)
 	if err != nil {
@@ -147,10 +160,22 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		}
 		binds = append(binds, b)
 	}
+	if err := needsMount("--bind", len(binds) > 0, hasMount); err != nil {
+		return nil, err
+	}
+	if err := needsMount("--read-only", bool(o.readOnly), hasMount); err != nil {
+		return nil, err
+	}
 	for _, dir := range o.tmpfs {
-		if !path.IsAbs(dir) {
-			return nil, errs.Usagef("invalid --tmpfs %q: want an absolute path", dir)
+		if err := insidePath("--tmpfs", dir); err != nil {
+			return nil, err
 		}
+	}
+	if err := needsMount("--tmpfs", len(o.tmpfs) > 0, hasMount); err != nil {
+		return nil, err
+	}
+	if err := needsMount("--overlay", bool(o.overlay), hasMount); err != nil {
+		return nil, err
 	}
 	limits, err := parseLimits(o, fs)
 	if err != nil {
@@ -166,6 +191,27 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
 		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
 	}, nil
+}
+
+// insidePath checks a path inside the container: absolute, and without a ".." that could
+// climb out of ROOTFS.
+func insidePath(flag, dir string) error {
+	switch {
+	case !path.IsAbs(dir):
+		return errs.Usagef("invalid %s %q: want an absolute path", flag, dir)
+	case spec.HasDotDot(dir):
+		return errs.Usagef("invalid %s %q: %s", flag, dir, spec.NoDotDot)
+	}
+	return nil
+}
+
+// needsMount refuses a flag that mounts when there is no mount namespace: nothing is
+// mounted then, and the flag would be ignored (--overlay would even write into ROOTFS).
+func needsMount(flag string, given, hasMount bool) error {
+	if given && !hasMount {
+		return errs.Usagef("%s needs the mount namespace", flag)
+	}
+	return nil
 }
 
 // maps parses a repeatable --uid-map/--gid-map; the default maps root to the caller's own id.

@@ -3,12 +3,14 @@ package idmap
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"mvrc/internal/errs"
 )
@@ -123,17 +125,29 @@ func write(pid int, kind string, method Method, maps []Map) error {
 	return nil
 }
 
-// runHelper runs newuidmap/newgidmap, reporting its first stderr line when it refuses.
+// runHelper runs newuidmap/newgidmap. Its failure reads "ERRNO TEXT" when it cannot start,
+// "exit status N: FIRST STDERR LINE" when it refuses, "killed by signal N" when killed.
 func runHelper(name string, args []string) error {
 	var stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
 	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		first, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
-		if first == "" {
-			return errs.Failf("%s: %s", name, errs.Errno(err))
-		}
-		return errs.Failf("%s: %s: %s", name, err, first)
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, exec.ErrNotFound):
+		// Not on PATH: what execve says for a missing file, as the Rust twin reports it.
+		return errs.Failf("%s: %s", name, syscall.ENOENT)
+	case !errors.As(err, &exit):
+		return errs.Failf("%s: %s", name, errs.Errno(err))
 	}
-	return nil
+	if ws := exit.Sys().(syscall.WaitStatus); ws.Signaled() {
+		return errs.Failf("%s: killed by signal %d", name, ws.Signal())
+	}
+	status := fmt.Sprintf("exit status %d", exit.ExitCode())
+	if first, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n"); first != "" {
+		return errs.Failf("%s: %s: %s", name, status, first)
+	}
+	return errs.Failf("%s: %s", name, status)
 }

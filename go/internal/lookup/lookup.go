@@ -1,4 +1,4 @@
-// Package lookup finds COMMAND in the container's PATH and classifies exec failures as
+// Package lookup finds COMMAND in the container's PATH, execs it, and classifies exec failures as
 // 126 (cannot execute) or 127 (not found).
 package lookup
 
@@ -9,18 +9,23 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"mvrc/internal/errs"
 )
 
 // Find returns the file to execute for cmd. A cmd containing "/" is used as is; otherwise
-// each directory of pathList is tried in order, and the first regular file wins (an x bit
-// is not required here: execve then says EACCES, and that is a 126, not a 127).
+// each directory of pathList is tried in order (empty elements skipped), and the first
+// regular file wins (an x bit is not required here: execve then says EACCES, a 126, not a 127).
 func Find(cmd string, pathList string) (string, error) {
 	if strings.Contains(cmd, "/") {
 		return cmd, nil
 	}
 	if cmd != "" {
 		for _, dir := range filepath.SplitList(pathList) {
+			if dir == "" {
+				continue // to a shell "" is the working directory; mvrc never searches it
+			}
 			candidate := filepath.Join(dir, cmd)
 			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
 				return candidate, nil
@@ -29,6 +34,20 @@ func Find(cmd string, pathList string) (string, error) {
 	}
 	return "", NotFound(cmd)
 }
+
+// slide: exec
+
+// Exec replaces us with COMMAND (argv[0] as the user wrote it, found at path). On success
+// the channel's close-on-exec end closes and the parent reads EOF; on failure we are still
+// here to report why.
+func Exec(path string, argv, env []string) error {
+	// Signals blocked now would stay blocked in COMMAND: execve keeps the mask.
+	var none unix.Sigset_t
+	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
+	return ExecError(argv[0], unix.Exec(path, argv, env))
+}
+
+// end slide
 
 // PathOf returns PATH from an environment list ("" if it has none).
 func PathOf(env []string) string {

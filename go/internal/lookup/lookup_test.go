@@ -30,6 +30,7 @@ func TestFind(t *testing.T) {
 	}
 	write(filepath.Join(second, "sub"), 0o755)
 	path := first + ":" + second + ":" + empty
+	t.Chdir(first) // an empty PATH element would find first/tool
 
 	for _, tc := range []struct {
 		name, cmd, path, want string
@@ -42,6 +43,8 @@ func TestFind(t *testing.T) {
 		{"absolute is used as is", "/no/such", path, "/no/such", 0},
 		{"not found", "nope", path, "", errs.NotFound},
 		{"empty PATH", "tool", "", "", errs.NotFound},
+		{"empty elements are skipped", "tool", ":", "", errs.NotFound},
+		{"empty element among others", "plain", "::" + second + ":", filepath.Join(second, "plain"), 0},
 		{"empty command", "", path, "", errs.NotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,7 +63,7 @@ func (r *Root) Bind(src, inside string, readOnly bool) error {
 		return err
 	}
 	// Resolve again: the descriptor above still names the mount underneath the new one.
-	return r.at(inside, false, func(target string) error { return RemountReadOnly(target, inside) })
+	return r.at(inside, false, func(target string) error { return ReadOnlyRecursive(target, inside) })
 }
 
 // Proc gives the container its /proc: a fresh procfs of its own PID namespace, or, without
@@ -76,40 +76,14 @@ func (r *Root) Proc(newPID bool) error {
 }
 
 // Sys gives the container a read-only /sys: a fresh sysfs shows only its own network
-// namespace's devices; without one, the host's /sys is bound read-only.
+// namespace's devices; without one, the host's /sys is bound read-only. That bind is
+// recursive (the kernel refuses to reveal what host mounts hide), so the host's cgroup
+// mounts below it come along: Bind makes them read-only too.
 func (r *Root) Sys(newNet bool) error {
 	if newNet {
 		return r.Mount("sysfs", "/sys", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 	}
-	if err := r.Bind("/sys", "/sys", true); err != nil {
-		return err
-	}
-	// The bind had to be recursive (the kernel refuses to reveal what host mounts hide), so
-	// the host's mounts under /sys came along, still writable: make each read-only too.
-	return r.readOnlyBelow("/sys")
-}
-
-// readOnlyBelow remounts read-only every mount strictly below inside, as listed in
-// /proc/self/mountinfo (mount points are its fifth field, with spaces escaped as \040).
-func (r *Root) readOnlyBelow(inside string) error {
-	data, err := os.ReadFile("/proc/self/mountinfo")
-	if err != nil {
-		return errs.Failf("remount %s read-only: %s", inside, errs.Errno(err))
-	}
-	top := path.Join(r.dir, inside) + "/"
-	for _, line := range strings.Split(string(data), "\n") {
-		fields := strings.Fields(line)
-		if len(fields) < 5 {
-			continue
-		}
-		point := strings.ReplaceAll(fields[4], "\\040", " ")
-		if rest, ok := strings.CutPrefix(point, top); ok {
-			if err := RemountReadOnly(point, path.Join(inside, rest)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
+	return r.Bind("/sys", "/sys", true)
 }
 
 // Tmpfs mounts a fresh tmpfs for --tmpfs DIR.
@@ -137,7 +111,20 @@ func (r *Root) Symlink(target, inside string) error {
 	})
 }
 
-// RemountReadOnly makes the mount at target read-only. In a user namespace the kernel
+// ReadOnlyRecursive makes the mount at target and every mount below it read-only, in one
+// mount_setattr(2). A remount with MS_RDONLY would change the top mount only, and the
+// submounts a recursive bind brings along (/dev/shm under -v /:/host:ro) would stay
+// writable. Only the read-only bit changes: the flags the kernel locks stay as they are.
+func ReadOnlyRecursive(target, shown string) error {
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	if err := unix.MountSetattr(unix.AT_FDCWD, target, unix.AT_RECURSIVE, &attr); err != nil {
+		return errs.Failf("remount %s read-only: %w", shown, err)
+	}
+	return nil
+}
+
+// RemountReadOnly makes the mount at target read-only, and only that one (--read-only
+// leaves /dev, /proc, tmpfs and binds as they are). In a user namespace the kernel
 // locks nosuid/nodev/noexec/atime flags inherited from the host: a remount must repeat
 // them or fail with EPERM, so they are read back with statfs first.
 func RemountReadOnly(target, shown string) error {

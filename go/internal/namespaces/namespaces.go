@@ -11,6 +11,7 @@ import (
 )
 
 // slide: namespaces
+
 // Namespace pairs a --ns name with its clone(2) flag.
 type Namespace struct {
 	Name string

@@ -21,6 +21,7 @@ import (
 	"mvrc/internal/errs"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
+	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
@@ -40,8 +41,16 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
-	if err := closeInherited(); err != nil {
+	if err := markInheritedCloexec(); err != nil {
 		return 0, err
+	}
+	// Without a PID namespace, nothing kills what COMMAND leaves running in the background:
+	// as a subreaper we inherit those orphans, and kill them once the child has exited.
+	orphans := !namespaces.Has(s.Namespaces, "pid")
+	if orphans {
+		if err := reaper.BecomeSubreaper(); err != nil {
+			return 0, err
+		}
 	}
 	caught := signals.Catch()
 	defer signals.Stop(caught)
@@ -67,7 +76,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		_ = cmd.Wait()
 		return 0, err
 	}
-	if err := started(ch, cmd); err != nil {
+	if err := waitForExec(ch, cmd); err != nil {
 		return 0, err
 	}
 	t.Step("ready", start)
@@ -75,6 +84,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	// runs from here on.
 	go signals.Forward(caught, cmd.Process.Pid)
 	_ = cmd.Wait()
+	if orphans {
+		reaper.KillOrphans()
+	}
 	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
 }
 
@@ -98,11 +110,13 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 	return "", nil
 }
 
-// closeInherited keeps the caller's descriptors out of the container: without close-on-exec
-// they would follow us into the child and, under --init, stay open in its PID 1, which never
-// execs (a directory fd leads back to the host's files). Marked, so the re-exec drops them;
-// not closed, since the Go runtime owns some descriptors of this process.
-func closeInherited() error {
+// markInheritedCloexec keeps the caller's descriptors out of the container: without
+// close-on-exec they would follow us into the child and, under --init, stay open in its
+// PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
+// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
+// The child is a re-exec, so it starts with only stdio and its channel end: what the
+// Rust child gets by closing every other descriptor first thing after clone.
+func markInheritedCloexec() error {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return errs.Failf("close_range: %w", err)
 	}
@@ -187,7 +201,7 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 	var group *cgroups.Group
 	if s.Limits.Any() {
 		err := t.Time("cgroup", func() (err error) {
-			group, err = cgroups.Apply(cgroupDir, pid, s.Limits)
+			group, err = cgroups.Enter(cgroupDir, pid, s.Limits)
 			return err
 		})
 		if err != nil {
@@ -202,13 +216,15 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 	return group, ch.SendMapped()
 }
 
-// started waits until COMMAND runs; if a setup step failed in the child, it reaps the
-// child and returns the child's error line and code.
-func started(ch *channel.Parent, cmd *exec.Cmd) error {
+// waitForExec waits until COMMAND runs; if a setup step failed in the child, it reaps the
+// child and returns the child's error line and code. The child is killed first: after a
+// broken channel it may still be waiting for us.
+func waitForExec(ch *channel.Parent, cmd *exec.Cmd) error {
 	failure, err := ch.WaitExec()
 	if err == nil && failure == nil {
 		return nil
 	}
+	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	if failure != nil {
 		return errs.Codef(failure.Code, "%s", failure.Line)

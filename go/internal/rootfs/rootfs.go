@@ -28,7 +28,16 @@ func Check(dir string) (string, error) {
 	case !info.IsDir():
 		return "", errs.Failf("rootfs %q: not a directory", dir)
 	}
-	return filepath.Abs(dir)
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", errs.Failf("rootfs %q: %w", dir, err)
+	}
+	// The host's own root as ROOTFS would bind the host's /dev onto itself and fail
+	// half-way; a link to "/" is the same directory, so compare what it resolves to.
+	if real, err := filepath.EvalSymlinks(abs); err == nil && real == "/" {
+		return "", errs.Failf("rootfs %q: cannot be the host's root directory", dir)
+	}
+	return abs, nil
 }
 
 // Setup builds the container's root from s.Rootfs (absolute) and makes it "/".
@@ -84,22 +93,26 @@ func newRoot(s *spec.Spec) (string, error) {
 	if err := unix.Mount("tmpfs", s.Rootfs, "tmpfs", 0, "mode=755"); err != nil {
 		return "", errs.Failf("mount tmpfs on /: %w", err)
 	}
+	// Named relative to the tmpfs, our working directory: a "," or ":" in the ROOTFS path
+	// would otherwise split the overlay's option string.
+	if err := unix.Chdir(s.Rootfs); err != nil {
+		return "", errs.Failf("overlay: %s", errs.Errno(err))
+	}
 	for _, d := range []string{"upper", "work", "root"} {
-		if err := os.Mkdir(filepath.Join(s.Rootfs, d), 0o755); err != nil {
+		if err := os.Mkdir(d, 0o755); err != nil {
 			return "", errs.Failf("overlay: %s", errs.Errno(err))
 		}
 	}
-	dir := filepath.Join(s.Rootfs, "root")
-	data := fmt.Sprintf("lowerdir=/proc/self/fd/%d,upperdir=%s/upper,workdir=%s/work", lower, s.Rootfs, s.Rootfs)
+	data := fmt.Sprintf("lowerdir=/proc/self/fd/%d,upperdir=upper,workdir=work", lower)
 	if namespaces.Has(s.Namespaces, "user") {
 		// Inside a user namespace the trusted.* xattrs that record whiteouts are out of
 		// reach: without user.* ones, deleting a lower directory fails with EIO.
 		data += ",userxattr"
 	}
-	if err := unix.Mount("overlay", dir, "overlay", 0, data); err != nil {
+	if err := unix.Mount("overlay", "root", "overlay", 0, data); err != nil {
 		return "", errs.Failf("mount overlay on /: %w", err)
 	}
-	return dir, nil
+	return filepath.Join(s.Rootfs, "root"), nil
 }
 
 // submounts fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
@@ -122,6 +135,7 @@ func submounts(root *mounts.Root, s *spec.Spec) error {
 }
 
 // slide: pivot_root
+
 // pivotRoot makes dir "/" and detaches the old root, so no path, descriptor or chroot
 // trick leads back to the host. pivot_root(".", ".") stacks the old root on top of the
 // new one; unmounting "." then removes exactly the old root, and no directory for it

@@ -23,6 +23,8 @@ func TestCheck(t *testing.T) {
 		{"missing", "nope", "", `mvrc: rootfs "nope": no such directory`},
 		{"a file", "file", "", `mvrc: rootfs "file": not a directory`},
 		{"below a file", "file/x", "", `mvrc: rootfs "file/x": not a directory`},
+		{"the host's root", "/", "", `mvrc: rootfs "/": cannot be the host's root directory`},
+		{"up to the host's root", "../../../../../../..", "", `mvrc: rootfs "../../../../../../..": cannot be the host's root directory`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Check(tc.in)

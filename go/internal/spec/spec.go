@@ -3,6 +3,7 @@
 package spec
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,6 +16,15 @@ const Path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // DefaultHostname is the hostname inside when uts is in --ns.
 const DefaultHostname = "mvrc"
+
+// NoDotDot is the reason given for a ".." in a path inside the container.
+const NoDotDot = `".." is not allowed`
+
+// maxHostname is the kernel's limit on a hostname, in bytes (HOST_NAME_MAX).
+const maxHostname = 64
+
+// minCPUs is the smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
+const minCPUs = 0.01
 
 // Spec is everything the child needs; it travels to the child as JSON over the channel.
 type Spec struct {
@@ -61,6 +71,20 @@ type Limits struct {
 // Any reports whether a limit was asked for.
 func (l Limits) Any() bool { return l.Memory != 0 || l.Pids != 0 || l.CPUs != 0 }
 
+// CheckHostname checks --hostname: 1 to 64 bytes, what sethostname(2) takes.
+func CheckHostname(name string) error {
+	if len(name) < 1 || len(name) > maxHostname {
+		return errs.Usagef("invalid --hostname %q: want 1 to 64 characters", name)
+	}
+	return nil
+}
+
+// HasDotDot reports whether a path has a ".." component; a mount target with one could
+// climb out of ROOTFS.
+func HasDotDot(p string) bool {
+	return slices.Contains(strings.Split(p, "/"), "..")
+}
+
 // ParseUser reads UID[:GID]; without GID the gid equals the uid.
 func ParseUser(text string) (User, error) {
 	uidText, gidText, hasGID := strings.Cut(text, ":")
@@ -84,6 +108,9 @@ func ParseBind(text string) (Bind, error) {
 	}
 	if !strings.HasPrefix(fields[1], "/") {
 		return Bind{}, errs.Usagef("invalid --bind %q: destination must be an absolute path", text)
+	}
+	if HasDotDot(fields[1]) {
+		return Bind{}, errs.Usagef("invalid --bind %q: %s", text, NoDotDot)
 	}
 	return Bind{Source: fields[0], Destination: fields[1], ReadOnly: len(fields) == 3}, nil
 }
@@ -118,11 +145,11 @@ func ParsePids(text string) (int64, error) {
 	return v, nil
 }
 
-// ParseCPUs reads DIGITS[.DIGITS] > 0; no sign, exponent, inf or nan, so both twins agree.
+// ParseCPUs reads DIGITS[.DIGITS] >= 0.01; no sign, exponent, inf or nan, so both twins agree.
 func ParseCPUs(text string) (float64, error) {
 	whole, frac, hasFrac := strings.Cut(text, ".")
 	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || !isDigits(whole) || (hasFrac && !isDigits(frac)) || v <= 0 {
+	if err != nil || !isDigits(whole) || (hasFrac && !isDigits(frac)) || v < minCPUs {
 		return 0, errs.Usagef("invalid --cpus %q: want a positive number", text)
 	}
 	return v, nil

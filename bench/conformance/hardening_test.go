@@ -1,0 +1,151 @@
+// What the container cannot undo or reach: its read-only mounts, the caller's terminal, the
+// host's root; what it cannot leave behind: background processes without a PID namespace.
+package conformance
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"mvrc/bench/internal/testenv"
+)
+
+// writableUnderSys prints every mount at or below /sys that is not read-only, then "end".
+const writableUnderSys = `awk '$5 ~ /^\/sys/ && $6 !~ /^ro/ {print $5}' /proc/self/mountinfo; echo end`
+
+func TestHardening(t *testing.T) {
+	noNet := o("--ns", "user,mount,pid")
+	cases := []tcase{
+		// The capabilities COMMAND keeps (Docker's default set) include no CAP_SYS_ADMIN:
+		// nothing read-only can be made writable again, nothing new mounted.
+		{name: "read-only root cannot be remounted rw", args: runSh(o("--read-only"),
+			"mount -o remount,bind,rw / 2>/dev/null || echo refused; touch /pwned 2>/dev/null || echo read-only"),
+			stdout: "refused\nread-only\n"},
+		{name: "sys cannot be remounted rw", args: runSh(nil, "mount -o remount,bind,rw /sys 2>/dev/null || echo refused"), stdout: "refused\n"},
+		{name: "sys without net cannot be remounted rw", args: runSh(noNet, "mount -o remount,bind,rw /sys 2>/dev/null || echo refused"), stdout: "refused\n"},
+		{name: "no new mounts", args: runSh(nil, "mount -t tmpfs tmpfs /mnt 2>/dev/null || echo refused"), stdout: "refused\n"},
+
+		// Read-only binds are read-only all the way down (mount_setattr AT_RECURSIVE).
+		{name: "ro bind makes its submounts ro", args: runSh(o("-v", "/:/host:ro"), "touch /host/dev/shm/mvrc-ro-{twin} 2>/dev/null || echo refused"), stdout: "refused\n"},
+		{name: "sys without net is ro below", args: runSh(noNet, writableUnderSys), stdout: "end\n"},
+		{name: "sys without net is ro below through a linked rootfs", args: []string{"run", "--ns", "user,mount,pid", "{stage}/rootfs-link", "sh", "-c", writableUnderSys}, stdout: "end\n"},
+
+		// A new session without a controlling terminal: no TIOCSTI into the caller's (CVE-2017-5226).
+		{name: "command leads its own session", args: runSh(nil, "cut -d' ' -f6 /proc/$$/stat"), stdout: "1\n"},
+		{name: "init leads the session of command", args: runSh(o("--init"), "cut -d' ' -f6 /proc/$$/stat"), stdout: "1\n"},
+
+		// ROOTFS.
+		{name: "rootfs cannot be the host's root", args: []string{"run", "/", "true"}, code: 125,
+			stderr: fail(`mvrc: rootfs "/": cannot be the host's root directory`)},
+		{name: "rootfs cannot link to the host's root", args: []string{"run", "{stage}/hostroot", "true"}, code: 125,
+			stderr: fail(`mvrc: rootfs "{stage}/hostroot": cannot be the host's root directory`)},
+		{name: "overlay on a rootfs path with a comma and a colon", args: []string{"run", "--overlay", "{stage}/a,b:c", "sh", "-c", "touch /x && cat /etc/mvrc-marker"},
+			stdout: "{stage}\n"},
+	}
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		for name, target := range map[string]string{"rootfs-link": "rootfs", "a,b:c": "rootfs", "hostroot": "/"} {
+			if err := os.Symlink(target, filepath.Join(st.Dir, name)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				c.check(t, st, twin)
+			})
+		}
+	})
+}
+
+// orphanWait bounds the wait for a background process to be gone after mvrc exited.
+const orphanWait = 2 * time.Second
+
+// TestOrphansDieWithoutPidNamespace: without a PID namespace the kernel does not end the
+// container's processes with COMMAND; mvrc must (SPEC, Lifecycle).
+func TestOrphansDieWithoutPidNamespace(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		r := invoke(t, st, twin, "", nil, runSh(o("--ns", "user,mount"), "sleep 100 >/dev/null 2>&1 & echo $!")...)
+		pid, err := strconv.Atoi(strings.TrimSpace(r.stdout))
+		if r.code != 0 || err != nil {
+			t.Fatalf("exit %d, stdout %q, stderr %q: want 0 and the pid of sleep", r.code, r.stdout, r.stderr)
+		}
+		for deadline := time.Now().Add(orphanWait); running(pid); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				_ = killPid(pid)
+				t.Fatalf("sleep (pid %d) still runs %v after mvrc exited", pid, orphanWait)
+			}
+		}
+	})
+}
+
+// running says whether pid runs (a zombie has ended; only its status waits for a parent).
+func running(pid int) bool {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	return len(fields) > 0 && fields[0] != "Z"
+}
+
+func killPid(pid int) error {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return err
+	}
+	return p.Kill()
+}
+
+// TestPidFileOnInheritedFd: mvrc may write its pid file through a descriptor the caller gave
+// it; keeping the caller's fds from the container must not close them under mvrc.
+func TestPidFileOnInheritedFd(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		path := st.WriteFile(t, "pf", nil, 0o644)
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, run(o("--pid-file", "/dev/fd/3"), "true"))...)
+		cmd.ExtraFiles = []*os.File{f}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("mvrc --pid-file /dev/fd/3: %v, output %q", err, out)
+		}
+		readPidFile(t, path)
+	})
+}
+
+// TestInitHoldsOnlyItsOwn: --init's PID 1 never execs, so every descriptor it holds beyond
+// stdio stays for the container's life: only its own anonymous ones, one signalfd at most.
+func TestInitHoldsOnlyItsOwn(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		pidFile := filepath.Join(st.Dir, "pid")
+		l := start(t, st, twin, runSh(o("--init", "--pid-file", pidFile), "echo ready; read x; exit 0")...)
+		l.expect("ready")
+		dir := fmt.Sprintf("/proc/%d/fd", readPidFile(t, pidFile))
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var signalfds int
+		for _, e := range entries {
+			link, _ := os.Readlink(filepath.Join(dir, e.Name()))
+			if n, _ := strconv.Atoi(e.Name()); n > 2 && !strings.HasPrefix(link, "anon_inode:") {
+				t.Errorf("PID 1 holds fd %s -> %s", e.Name(), link)
+			}
+			if link == "anon_inode:[signalfd]" {
+				signalfds++
+			}
+		}
+		if signalfds > 1 {
+			t.Errorf("PID 1 holds %d signalfds, want at most its own", signalfds)
+		}
+		if r := l.wait(); r.code != 0 {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
+}

@@ -1,0 +1,57 @@
+// Package caps holds the one table of capabilities COMMAND may keep, and reduces the
+// bounding set to it before COMMAND (or --init's COMMAND) starts.
+package caps
+
+import (
+	"golang.org/x/sys/unix"
+
+	"mvrc/internal/errs"
+)
+
+// Kept is Docker's default set, in the kernel's order. COMMAND is root of its user
+// namespace: with every capability it could remount a read-only / or /sys writable
+// (CAP_SYS_ADMIN), or mount what it likes. The bounding set caps what any execve below
+// us can gain.
+var Kept = []uintptr{
+	unix.CAP_CHOWN,
+	unix.CAP_DAC_OVERRIDE,
+	unix.CAP_FOWNER,
+	unix.CAP_FSETID,
+	unix.CAP_KILL,
+	unix.CAP_SETGID,
+	unix.CAP_SETUID,
+	unix.CAP_SETPCAP,
+	unix.CAP_NET_BIND_SERVICE,
+	unix.CAP_NET_RAW,
+	unix.CAP_SYS_CHROOT,
+	unix.CAP_MKNOD,
+	unix.CAP_AUDIT_WRITE,
+	unix.CAP_SETFCAP,
+}
+
+// Mask is Kept as the bit mask /proc/PID/status shows (CapBnd, CapEff).
+func Mask() uint64 {
+	var mask uint64
+	for _, c := range Kept {
+		mask |= 1 << c
+	}
+	return mask
+}
+
+// DropBounding removes every capability but Kept from the bounding set. It needs
+// CAP_SETPCAP, so it runs while we are still root of the namespace, before the identity.
+// The kernel may know more capabilities than our headers, so ask it until it says EINVAL.
+func DropBounding() error {
+	for c := uintptr(0); ; c++ {
+		if Mask()&(1<<c) != 0 {
+			continue
+		}
+		err := unix.Prctl(unix.PR_CAPBSET_DROP, c, 0, 0, 0)
+		switch {
+		case err == unix.EINVAL: // past the kernel's last capability
+			return nil
+		case err != nil:
+			return errs.Failf("dropping capability %d: %w", c, err)
+		}
+	}
+}
