@@ -82,7 +82,7 @@ func hostView(t *testing.T, ws *runtimes.Workspace) Host {
 	if host.Hostname, err = os.Hostname(); err != nil {
 		t.Fatal(err)
 	}
-	if host.SecretPath, err = ws.WriteFile("host-secret", []byte(host.SecretContents)); err != nil {
+	if host.SecretPath, err = ws.Write("host-secret", []byte(host.SecretContents), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return host

@@ -33,10 +33,11 @@ func (ws *Workspace) bundle(runtime string, args []string) (string, error) {
 	if dir, ok := ws.bundles[key]; ok {
 		return dir, nil
 	}
-	if _, err := ws.Mkdir(runtime + "-state"); err != nil {
+	if _, err := ws.MkdirAll(runtime + "-state"); err != nil {
 		return "", err
 	}
-	dir, err := ws.Mkdir(fmt.Sprintf("%s-bundle-%d", runtime, len(ws.bundles)))
+	name := fmt.Sprintf("%s-bundle-%d", runtime, len(ws.bundles))
+	dir, err := ws.MkdirAll(name)
 	if err != nil {
 		return "", err
 	}
@@ -56,11 +57,12 @@ func (ws *Workspace) bundle(runtime string, args []string) (string, error) {
 	if data, err = json.MarshalIndent(config, "", "\t"); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	// Write hands the whole bundle to the test user: `spec` ran as us and left it ours.
+	if _, err := ws.Write(filepath.Join(name, "config.json"), data, 0o644); err != nil {
 		return "", err
 	}
 	ws.bundles[key] = dir
-	return dir, ws.own(dir)
+	return dir, nil
 }
 
 // adapt turns a rootless template into the common job: our rootfs, writable like the

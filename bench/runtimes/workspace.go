@@ -4,130 +4,71 @@
 package runtimes
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"os/user"
-	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 
 	"mvrc/bench/internal/testenv"
 )
 
-// Workspace is a private directory the test user owns: a copy of the rootfs, the twins,
-// and the per-runtime state (OCI bundles, state roots). Rootless runtimes refuse, or
-// behave differently on, a rootfs or state directory owned by someone else.
+// Workspace is a stage (testenv.Staged: a private directory the test user owns, with a copy
+// of the rootfs and of the built twins) plus the per-runtime state (OCI bundles, state
+// roots). Rootless runtimes refuse, or behave differently on, a rootfs or state directory
+// owned by someone else.
 type Workspace struct {
-	Dir    string              // 0755, removed by Close
-	Rootfs string              // Dir/rootfs
-	Cred   *syscall.Credential // nil: run as ourselves (the harness is not root)
-	UID    int                 // the caller's ids as the runtimes see them
-	GID    int
-	Home   string // the caller's home: podman keeps its storage there
+	*testenv.Staged        // Dir, Rootfs, Twins, the test user's Cred, UID and GID; Close removes it
+	Home            string // the caller's home: podman keeps its storage there
 
 	mu      sync.Mutex
 	bundles map[string]string // OCI bundle directory per command line
 }
 
-// NewWorkspace copies the rootfs (testenv.RootfsSource) and the built twins into a fresh
-// directory and hands it to the test user (testenv.Cred).
+// NewWorkspace stages the rootfs and the twins that are built; a twin that is not is left
+// out, and its runtime's Probe reports it.
 func NewWorkspace() (*Workspace, error) {
-	cred, err := testenv.Cred()
+	var built []testenv.Twin
+	for _, name := range []string{"go", "rust"} {
+		if twin := testenv.Built(name); exists(twin.Path) {
+			built = append(built, twin)
+		}
+	}
+	st, err := testenv.NewStaged(built...)
 	if err != nil {
 		return nil, err
 	}
-	src := testenv.RootfsSource()
-	if _, err := os.Stat(filepath.Join(src, "bin", "busybox")); err != nil {
-		return nil, fmt.Errorf("rootfs %s has no bin/busybox (run just rootfs): %w", src, err)
-	}
-	dir, err := os.MkdirTemp("", "mvrc-bench-")
-	if err != nil {
-		return nil, err
-	}
-	ws := &Workspace{Dir: dir, Rootfs: filepath.Join(dir, "rootfs"), Cred: cred,
-		UID: os.Getuid(), GID: os.Getgid(), bundles: map[string]string{}}
-	if err := ws.fill(src); err != nil {
-		ws.Close()
+	ws := &Workspace{Staged: st, bundles: map[string]string{}}
+	if ws.Home, err = home(st); err != nil {
+		st.Close()
 		return nil, err
 	}
 	return ws, nil
 }
 
-func (ws *Workspace) fill(src string) error {
-	if err := os.Chmod(ws.Dir, 0o755); err != nil {
-		return err
+// home is the home directory of the user the runtimes run as.
+func home(st *testenv.Staged) (string, error) {
+	if st.Cred == nil {
+		return os.UserHomeDir()
 	}
-	// cp -a keeps the applet symlinks and modes exactly; the harness may shell out, the
-	// runtimes under test may not.
-	if out, err := exec.Command("cp", "-a", src, ws.Rootfs).CombinedOutput(); err != nil {
-		return fmt.Errorf("copying rootfs %s: %w: %s", src, err, out)
-	}
-	for _, twin := range []string{"go", "rust"} {
-		built := filepath.Join(testenv.Root(), twin, "mvrc")
-		if _, err := os.Stat(built); err != nil {
-			continue // not built: the runtime's probe reports it
-		}
-		if out, err := exec.Command("cp", built, ws.twinPath(twin)).CombinedOutput(); err != nil {
-			return fmt.Errorf("copying %s: %w: %s", built, err, out)
-		}
-	}
-	home, err := os.UserHomeDir()
+	u, err := user.LookupId(strconv.Itoa(st.UID))
 	if err != nil {
-		return err
-	}
-	ws.Home = home
-	if ws.Cred == nil {
-		return nil
-	}
-	ws.UID, ws.GID = int(ws.Cred.Uid), int(ws.Cred.Gid)
-	u, err := user.LookupId(strconv.Itoa(ws.UID))
-	if err != nil {
-		return err
-	}
-	ws.Home = u.HomeDir
-	return ws.own(ws.Dir)
-}
-
-// twinPath is where the workspace keeps its copy of a twin: the repository may sit below
-// a directory the test user cannot traverse.
-func (ws *Workspace) twinPath(twin string) string {
-	return filepath.Join(ws.Dir, twin+"-mvrc")
-}
-
-// own hands a tree to the test user.
-func (ws *Workspace) own(path string) error {
-	if ws.Cred == nil {
-		return nil
-	}
-	return filepath.Walk(path, func(p string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(p, int(ws.Cred.Uid), int(ws.Cred.Gid))
-	})
-}
-
-// WriteFile writes a file into the workspace, owned by the test user, and returns its path.
-func (ws *Workspace) WriteFile(name string, data []byte) (string, error) {
-	path := filepath.Join(ws.Dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return "", err
 	}
-	return path, ws.own(path)
+	return u.HomeDir, nil
 }
 
-// Mkdir makes a directory in the workspace, owned by the test user.
-func (ws *Workspace) Mkdir(name string) (string, error) {
-	path := filepath.Join(ws.Dir, name)
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return "", err
+// twinPath is the workspace's copy of a twin; for a twin that is not built, where the
+// build would have put it (Probe then says it is not built).
+func (ws *Workspace) twinPath(name string) string {
+	for _, twin := range ws.Twins {
+		if twin.Name == name {
+			return twin.Path
+		}
 	}
-	return path, ws.own(path)
+	return testenv.Built(name).Path
 }
 
-// Close removes the workspace.
-func (ws *Workspace) Close() error {
-	return os.RemoveAll(ws.Dir)
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -223,7 +223,7 @@ mod tests {
             input: String,
             want: String,
         }
-        for case in crate::testdata::load::<Case>("quote.json") {
+        for case in crate::vectors::load::<Case>("quote.json") {
             assert_eq!(quote(&case.input), case.want, "{}", case.name);
         }
     }

@@ -119,7 +119,7 @@ fn run_helper(helper: &str, args: &[String]) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata;
+    use crate::vectors;
 
     #[derive(serde::Deserialize)]
     struct Case {
@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn shared_vectors() {
-        for case in testdata::load::<Case>("idmap.json") {
+        for case in vectors::load::<Case>("idmap.json") {
             if let Some(text) = &case.input {
                 let flag = if case.flag.as_deref() == Some("--gid-map") { "--gid-map" } else { "--uid-map" };
                 match IdMap::parse(flag, text) {

@@ -18,6 +18,8 @@ mod reaper;
 mod rootfs;
 mod signals;
 mod spec;
+#[cfg(test)]
+mod vectors;
 
 use std::io::{self, Write};
 use std::time::Instant;
@@ -64,27 +66,4 @@ fn run(started: Instant) -> Result<i32, Error> {
         }
     }
     Ok(0)
-}
-
-/// The shared vectors in testdata/unit, read by every module's tests.
-#[cfg(test)]
-mod testdata {
-    use serde_json::Value;
-    use std::path::Path;
-
-    pub fn load<T: serde::de::DeserializeOwned>(file: &str) -> Vec<T> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata/unit").join(file);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
-
-    /// Numbers as f64, so Go's `0` and Rust's `0.0` for cpus compare equal.
-    pub fn normalize(value: Value) -> Value {
-        match value {
-            Value::Number(n) => serde_json::json!(n.as_f64()),
-            Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-            Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
-            other => other,
-        }
-    }
 }

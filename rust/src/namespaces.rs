@@ -62,7 +62,7 @@ impl Namespaces {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata;
+    use crate::vectors;
 
     #[derive(serde::Deserialize)]
     struct Case {
@@ -76,7 +76,7 @@ mod tests {
 
     #[test]
     fn shared_vectors() {
-        for case in testdata::load::<Case>("namespaces.json") {
+        for case in vectors::load::<Case>("namespaces.json") {
             match Namespaces::parse(&case.input) {
                 Ok(ns) => {
                     assert_eq!(

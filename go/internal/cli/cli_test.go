@@ -3,11 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/vectors"
 )
 
 // vector is one case of testdata/unit/cli.json, shared with the Rust twin.
@@ -25,9 +27,7 @@ type vector struct {
 }
 
 func TestParseVectors(t *testing.T) {
-	var vectors []vector
-	load(t, "../../../testdata/unit/cli.json", &vectors)
-	for _, v := range vectors {
+	for _, v := range vectors.Load[vector](t, "cli.json") {
 		t.Run(v.Name, func(t *testing.T) {
 			got, err := Parse(v.Args, Caller{Env: v.Env, UID: v.UID, GID: v.GID, Hostname: v.Host})
 			switch {
@@ -71,7 +71,7 @@ func TestUsageFilesMatch(t *testing.T) {
 }
 
 func TestVersionMatchesFile(t *testing.T) {
-	data, err := os.ReadFile("../../../VERSION")
+	data, err := os.ReadFile(filepath.Join(vectors.Root(t), "VERSION"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func printed(t *testing.T, what string) string {
 	if what == "version" {
 		return VersionLine
 	}
-	data, err := os.ReadFile("../../../testdata/usage/" + what)
+	data, err := os.ReadFile(filepath.Join(vectors.Root(t), "testdata", "usage", what))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +105,4 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 		t.Fatal(err)
 	}
 	return reflect.DeepEqual(x, y)
-}
-
-func load(t *testing.T, path string, v any) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
 }

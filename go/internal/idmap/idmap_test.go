@@ -2,11 +2,11 @@ package idmap
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/vectors"
 )
 
 // vector is a case of testdata/unit/idmap.json: a parse case (flag, in) or a plan case (caller, maps).
@@ -23,15 +23,7 @@ type vector struct {
 }
 
 func TestVectors(t *testing.T) {
-	data, err := os.ReadFile("../../../testdata/unit/idmap.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vectors []vector
-	if err := json.Unmarshal(data, &vectors); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vectors {
+	for _, v := range vectors.Load[vector](t, "idmap.json") {
 		t.Run(v.Name, func(t *testing.T) {
 			if v.In != nil {
 				checkParse(t, v)

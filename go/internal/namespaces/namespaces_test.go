@@ -1,30 +1,22 @@
 package namespaces
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/vectors"
 )
 
 func TestVectors(t *testing.T) {
-	var vectors []struct {
+	type vector struct {
 		Name  string   `json:"name"`
 		In    string   `json:"in"`
 		Want  []string `json:"want"`
 		Flags uintptr  `json:"flags"`
 		Error string   `json:"error"`
 	}
-	data, err := os.ReadFile("../../../testdata/unit/namespaces.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(data, &vectors); err != nil {
-		t.Fatal(err)
-	}
-	for _, v := range vectors {
+	for _, v := range vectors.Load[vector](t, "namespaces.json") {
 		t.Run(v.Name, func(t *testing.T) {
 			got, err := Parse(v.In)
 			if v.Error != "" {

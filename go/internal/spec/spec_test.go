@@ -1,12 +1,11 @@
 package spec
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/vectors"
 )
 
 // vector is a case of the shared testdata/unit files: an input, then a want or an error line.
@@ -70,15 +69,7 @@ func TestMemoryIsExact(t *testing.T) {
 // run loads file and checks parse against each of its cases.
 func run[In, Want any](t *testing.T, file string, parse func(vector[In, Want]) (Want, error)) {
 	t.Helper()
-	data, err := os.ReadFile("../../../testdata/unit/" + file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vectors []vector[In, Want]
-	if err := json.Unmarshal(data, &vectors); err != nil {
-		t.Fatalf("%s: %v", file, err)
-	}
-	for _, v := range vectors {
+	for _, v := range vectors.Load[vector[In, Want]](t, file) {
 		t.Run(v.Name, func(t *testing.T) {
 			got, err := parse(v)
 			if v.Error != "" {

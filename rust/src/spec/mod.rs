@@ -181,7 +181,7 @@ pub fn parse_u64(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata;
+    use crate::vectors;
 
     #[derive(serde::Deserialize)]
     struct Case<I, W> {
@@ -196,7 +196,7 @@ mod tests {
     where
         Case<I, W>: serde::de::DeserializeOwned,
     {
-        for case in testdata::load::<Case<I, W>>(file) {
+        for case in vectors::load::<Case<I, W>>(file) {
             match parse(&case.input) {
                 Ok(got) => assert_eq!(Some(got), case.want, "{file}: {}", case.name),
                 Err(e) => assert_eq!(Some(format!("mvrc: {e}")), case.error, "{file}: {}", case.name),
@@ -230,7 +230,7 @@ mod tests {
             want: Option<f64>,
             error: Option<String>,
         }
-        for case in testdata::load::<SizeCase>("size.json") {
+        for case in vectors::load::<SizeCase>("size.json") {
             let got = match case.flag.as_str() {
                 "--memory" => parse_memory(&case.input).map(|n| n as f64),
                 "--pids" => parse_pids(&case.input).map(|n| n as f64),

@@ -235,7 +235,7 @@ fn parse_limits(o: &Options) -> Result<Limits, UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testdata;
+    use crate::vectors;
     use serde_json::Value;
     use std::collections::HashMap;
 
@@ -263,14 +263,14 @@ mod tests {
 
     #[test]
     fn shared_vectors() {
-        for case in testdata::load::<Case>("cli.json") {
+        for case in vectors::load::<Case>("cli.json") {
             let env = |key: &str| case.env.get(key).cloned();
             let caller = Caller { env: &env, uid: case.uid, gid: case.gid, hostname: &case.host };
             let name = &case.name;
             match (parse(&case.args, &caller), &case.print) {
                 (Ok(Action::Run(spec)), None) => {
-                    let got = testdata::normalize(serde_json::to_value(&spec).unwrap());
-                    assert_eq!(Some(got), case.want.clone().map(testdata::normalize), "{name}");
+                    let got = vectors::normalize(serde_json::to_value(&spec).unwrap());
+                    assert_eq!(Some(got), case.want.clone().map(vectors::normalize), "{name}");
                 }
                 (Ok(Action::Help(text)), Some(file)) => {
                     assert_eq!(text, usage_file(file), "{name}")
