@@ -1,6 +1,7 @@
 // Package figures measures one container run from the parent's side: wall time to exit,
-// time to the first byte, and the CPU and peak RSS the kernel accounted to the runtime's
-// process tree. The benchmarks in this package turn runs into the published figures.
+// time to the first byte, and the CPU the kernel accounted to the runtime's process tree;
+// peak RSS has a pass of its own (peakrss.go). The benchmarks in this package turn runs
+// into the published figures.
 package figures
 
 import (
@@ -17,10 +18,9 @@ import (
 
 // Sample is what one run cost.
 type Sample struct {
-	Exit   time.Duration // start of the runtime to its exit
-	Ready  time.Duration // start of the runtime to the contained command's first byte
-	CPU    time.Duration // user + system time of the runtime and every child it reaped
-	MaxRSS int64         // bytes: the largest resident set in that tree
+	Exit  time.Duration // start of the runtime to its exit
+	Ready time.Duration // start of the runtime to the contained command's first byte
+	CPU   time.Duration // user + system time of the runtime and every child it reaped
 }
 
 // Run starts cmd, and waits for it. With ready, the contained command is expected to
@@ -57,7 +57,6 @@ func Run(cmd *exec.Cmd, ready bool) (Sample, error) {
 	s.Exit = time.Since(start)
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		s.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		s.MaxRSS = ru.Maxrss * 1024 // Linux reports KiB
 	}
 	if err != nil {
 		return s, fmt.Errorf("%s: %w: %s", cmd.Args[0], err, firstLine(stderr.String()))

@@ -27,8 +27,11 @@ var Figures = []Figure{
 		"Per container, of the runtime and every process it reaped (wait4 rusage). podman's conmon " +
 			"and container leave its process tree (a double fork), so its row counts podman alone."},
 	{"rss", "Peak RSS", "Start", "peak-RSS-B", false,
-		"The largest resident set in the runtime's process tree (wait4 rusage ru_maxrss); " +
-			"for podman, podman alone (see CPU time)."},
+		"Measured through GNU time (`/usr/bin/time -f %M`), in a pass of its own after the timed runs: " +
+			"the maximum resident set over the runtime and the processes it waited for (wait4 rusage " +
+			"ru_maxrss, a max, not a sum), at least GNU time's own ~1.5 MiB. Not the harness's own wait4: " +
+			"a child started by it inherits the harness's RSS high-water mark until execve. For podman, " +
+			"podman alone (see CPU time)."},
 	{"throughput-2", "Throughput, 2 at once", "Throughput/conc=2", "containers/s", true,
 		"Containers started and finished per second with 2 running concurrently."},
 	{"throughput-8", "Throughput, 8 at once", "Throughput/conc=8", "containers/s", true,
