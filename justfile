@@ -13,11 +13,11 @@ build: build-go build-rust
 
 # build the Go twin into ./go/mvrc (static and stripped, like the Rust release build)
 build-go:
-    cd go && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o mvrc ./cmd/mvrc
+    cd go && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o mvrc.new ./cmd/mvrc && mv mvrc.new mvrc
 
 # build the Rust twin (release) into ./rust/mvrc
 build-rust:
-    cd rust && cargo build --release --locked --quiet && cp target/release/mvrc mvrc
+    cd rust && cargo build --release --locked --quiet && cp target/release/mvrc mvrc.new && mv mvrc.new mvrc
 
 # build the busybox root filesystem in rootfs/busybox (offline, from Debian's busybox-static)
 rootfs:
