@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The closing numbers in one command: start-to-exit of go-mvrc and rust-mvrc beside
-# unshare(1) + chroot, measured in one hyperfine run, which prints the ratios. The same
+# A cross-check of the closing numbers in one command: start-to-exit of go-mvrc and rust-mvrc
+# beside unshare(1) + chroot, measured in one hyperfine run, which prints the ratios. The same
 # job as the harness (bench/runtimes/runtimes.go): /bin/true in a private copy of the
 # busybox rootfs, new user, mount, pid, uts, ipc and net namespaces, as the test user.
+# hyperfine reports mean ± σ of single runs; results.md's closing numbers are the harness's
+# medians of per-round means, so the two agree closely but not digit for digit.
 #
 #   bench/hyperfine.sh [RUNS]     (default 200; as root, after just build rootfs)
 set -euo pipefail

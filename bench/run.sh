@@ -2,10 +2,12 @@
 # just bench: measure every runtime (go test -bench), check its isolation (the catalogue),
 # then render docs/results.md and docs/charts with the compare step.
 #
-#   bench/run.sh [COUNT]   COUNT rounds per figure (default 5) → bench/results/<UTC>.txt
-#                          (benchfmt) and <UTC>.isolation.json, then docs/
-#   bench/run.sh smoke     one iteration of everything into temp dirs: the same code, for CI,
-#                          and nothing committed is rewritten
+#   bench/run.sh [COUNT]   COUNT rounds per figure (default 10, at least 6: benchmath's 95%
+#                          CI needs 6) → bench/results/<UTC>.txt (benchfmt) and
+#                          <UTC>.isolation.json, then docs/
+#   bench/run.sh smoke     one iteration of everything (a throughput round: one container per
+#                          slot) into temp dirs: the same code, for CI, and nothing committed
+#                          is rewritten
 #
 # Progress goes to stderr; BENCHTIME (default 500ms) is the go test -benchtime of a round.
 set -euo pipefail
@@ -14,16 +16,17 @@ die() { echo "bench: $*" >&2; exit 1; }
 
 bench=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$bench")
-mode=${1:-5}
+mode=${1:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 if [[ $mode == smoke ]]; then
-  count=1 benchtime=1x
+  count=1 benchtime=1x short=-test.short
   results=$work/results docs=$work/docs
   mkdir -p "$results" "$docs"
 elif [[ $mode =~ ^[1-9][0-9]*$ ]]; then
-  count=$mode benchtime=${BENCHTIME:-500ms}
+  ((mode >= 6)) || die "COUNT $mode is too few rounds: a 95% confidence interval needs at least 6 (default 10)"
+  count=$mode benchtime=${BENCHTIME:-500ms} short=
   results=$bench/results docs=$root/docs
 else
   die "usage: bench/run.sh [COUNT|smoke]"
@@ -41,9 +44,15 @@ go test -c -o "$work/isolation.test" ./isolation
 
 echo "bench: figures, $count round(s) of $benchtime per runtime → $out" >&2
 # Result lines reach the terminal whole (sed -u passes complete lines), not split by progress.
+# The file is written in $work first: a failed run leaves nothing in bench/results.
 "$work/figures.test" -test.run '^$' -test.bench . -test.count "$count" -test.benchtime "$benchtime" \
-  | tee "$out.tmp" | sed -u -n 's/^Benchmark/  &/p' >&2
-mv "$out.tmp" "$out"
+  $short | tee "$work/figures.txt" | sed -u -n 's/^Benchmark/  &/p' >&2
+# A b.Fatal in one round of -count > 1 prints FAIL yet the binary ends with PASS and 0.
+if grep -q -- '--- FAIL' "$work/figures.txt"; then
+  grep -A3 -- '--- FAIL' "$work/figures.txt" >&2
+  die "a figure round failed (above): no results written"
+fi
+mv "$work/figures.txt" "$out"
 
 # A twin failing an assertion fails the run, but only after the matrix is rendered.
 echo "bench: isolation catalogue → $matrix" >&2

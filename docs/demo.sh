@@ -15,17 +15,20 @@ MVRC=${MVRC:-./rust/mvrc}
 [[ -x $MVRC ]] || { echo "demo: $MVRC not found: run just build" >&2; exit 1; }
 [[ -x rootfs/busybox/bin/busybox ]] || { echo "demo: rootfs/busybox not found: run just rootfs" >&2; exit 1; }
 
-# Rootless is the point: run by root, the demo runs its commands as the test user instead.
+# Rootless is the point: run by root, the demo runs its commands as the test user instead
+# (without that user, root would pass for "the caller" and the story would prove nothing).
 me=$(rootless_user)
-id "$me" >/dev/null 2>&1 || me=$(id -un)
+id "$me" >/dev/null 2>&1 || { echo "demo: user $me not found: useradd -m $me (see ./bootstrap)" >&2; exit 1; }
 
 # The demo happens in a scratch directory, owned by $me, that looks like the repository's top:
-# `mvrc` on PATH (the chosen twin), rootfs/busybox, and room for a pid file.
+# `mvrc` on PATH (the chosen twin), rootfs/busybox, and room for a pid file. Copies, not links:
+# $me may not reach into the repository (a clone under root's 0700 home).
 scratch=$(mktemp -d /tmp/mvrc-demo.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/bin" "$scratch/rootfs"
-ln -s "$(realpath "$MVRC")" "$scratch/bin/mvrc"
-ln -s "$repo/rootfs/busybox" "$scratch/rootfs/busybox"
+cp "$MVRC" "$scratch/bin/mvrc"
+cp -a rootfs/busybox "$scratch/rootfs/busybox"
+cp docs/walkthrough/escape.c "$scratch/escape.c"
 chmod 755 "$scratch"
 chown -R "$me:$(id -gn "$me")" "$scratch"
 export MVRC_BIN=$scratch/bin
@@ -115,7 +118,7 @@ pause
 if command -v gcc >/dev/null; then
   say "Why pivot_root: the classic chroot escape, built static into a copy of the rootfs."
   # A copy of $me's own, as a rootless user's rootfs is: the escape writes into it.
-  run_as "$me" "cp -a rootfs/busybox/. rootfs/escape && cp $repo/docs/walkthrough/escape.c . &&
+  run_as "$me" "cp -a rootfs/busybox/. rootfs/escape &&
     echo 'a line that lives only on the host' >host-secret.txt"
   show "gcc -static -O2 -o rootfs/escape/escape escape.c"
   show "mvrc run --chroot rootfs/escape /escape $scratch/host-secret.txt"

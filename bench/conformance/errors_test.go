@@ -3,9 +3,7 @@
 package conformance
 
 import (
-	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -85,23 +83,5 @@ func TestUsageErrors(t *testing.T) {
 		{name: "newuidmap missing", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH=/nonexistent"}, code: 125, stderr: fail(`mvrc: newuidmap: no such file or directory`)},
 		{name: "newuidmap refuses", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH={stage}/helpers/refuses"}, code: 125, stderr: fail(`mvrc: newuidmap: exit status 3: first line`)},
 		{name: "newuidmap killed", args: run(o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10"), "true"), env: []string{"PATH={stage}/helpers/killed"}, code: 125, stderr: fail(`mvrc: newuidmap: killed by signal 9`)},
-		{name: "memory needs a delegated cgroup", args: run(o("--memory", "64m"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
-		{name: "memory takes a suffix", args: run(o("--memory", "512K"), "true"), code: 125, stderrRE: cgroupRefusal("--memory")},
-		{name: "pids needs a delegated cgroup", args: run(o("--pids", "10"), "true"), code: 125, stderrRE: cgroupRefusal("--pids")},
-		{name: "cpus needs a delegated cgroup", args: run(o("--cpus", "0.5"), "true"), code: 125, stderrRE: cgroupRefusal("--cpus")},
 	})
-}
-
-// cgroup2Magic is CGROUP2_SUPER_MAGIC, statfs's type of a cgroup v2 mount.
-const cgroup2Magic = 0x63677270
-
-// cgroupRefusal is the regexp of the refusal of a limit on a host without a delegated cgroup;
-// its reason is pinned when /sys/fs/cgroup is not cgroup2 at all.
-func cgroupRefusal(flag string) string {
-	reason := `[^\n]+`
-	var fs syscall.Statfs_t
-	if err := syscall.Statfs("/sys/fs/cgroup", &fs); err != nil || fs.Type != cgroup2Magic {
-		reason = regexp.QuoteMeta("/sys/fs/cgroup is not cgroup2")
-	}
-	return `mvrc: ` + flag + ` needs a delegated cgroup v2: ` + reason + `\n`
 }

@@ -104,7 +104,10 @@ func TestHostHostnameUnchanged(t *testing.T) {
 // caller might: no process of the container may reach the host through it (a leaked fd is
 // how CVE-2024-21626 escaped runc).
 func TestCallerFdsStayOutside(t *testing.T) {
-	probe := "cat /proc/[0-9]*/fd/*/file 2>/dev/null; echo end"
+	// The shell's own fds 3 and 10 are probed without /proc (with --ns user nothing is mounted);
+	// /proc, where there is one, shows those of every other process too (--init's PID 1).
+	// Stderr is closed, not sent to /dev/null: without a mount namespace /dev is ROOTFS's.
+	probe := "(: <&3) 2>&- && echo leak3; (: <&10) 2>&- && echo leak10; cat /proc/[0-9]*/fd/*/file 2>&-; echo end"
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
 		for _, v := range []struct {
 			name string

@@ -33,8 +33,9 @@ func Markdown(w io.Writer, r Report) error {
 	p.f("**Host:** %s\n\n", hostLine(r.Results))
 	p.f("Every runtime does the same job as the same non-root user: run a command in the busybox rootfs " +
 		"with new user, mount, pid, uts, ipc and net namespaces. Each figure is the median of n rounds " +
-		"with its 95%% confidence interval (benchstat's statistics); **× best** is the ratio to the best " +
-		"runtime of the table (1.00 is the best).\n\n")
+		"with its 95%% confidence interval (benchstat's statistics); **× best** is the value over the best " +
+		"runtime's (1.00 is the best): above 1 for times, how many times slower; below 1 for throughput, " +
+		"the fraction of the best. A statistics warning (too few rounds, say) follows its table.\n\n")
 	p.runtimes(r.Results)
 	p.closing(r.Results)
 	for _, fig := range results.Figures {
@@ -108,6 +109,13 @@ func (p *printer) figure(f *results.File, fig results.Figure) {
 		s := row.Summary
 		p.f("| %s | %s | ± %s | %.2f | %d |\n", row.Runtime, results.Format(s.Center, fig.Unit),
 			s.PctRangeString(), row.Ratio, s.N)
+	}
+	sep := "\n"
+	for _, row := range f.Rows(fig) {
+		for _, w := range row.Summary.Warnings {
+			p.f("%s- %s: warning: %v\n", sep, row.Runtime, w)
+			sep = ""
+		}
 	}
 	if Charts[fig.ID] {
 		p.f("\n![%s](%s)\n", fig.Title, filepath.Join("charts", fig.ID+".svg"))

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"mvrc/compare/internal/facts"
@@ -84,5 +85,23 @@ func TestChartWithoutMeasurementsFails(t *testing.T) {
 	fig := results.Figure{ID: "none", Title: "Nothing", Bench: "Nope", Unit: "sec/op"}
 	if _, err := Chart(t.TempDir(), file, fig); err == nil {
 		t.Fatal("Chart of a benchmark nobody ran: want an error")
+	}
+}
+
+// A row with too few rounds for its interval keeps benchmath's warning on the page.
+func TestMarkdownShowsWarnings(t *testing.T) {
+	in := "goos: linux\n" +
+		"BenchmarkStart/runtime=go-mvrc-2 \t100\t4100000 ns/op\n" +
+		"BenchmarkStart/runtime=go-mvrc-2 \t100\t4200000 ns/op\n"
+	file, err := results.Parse(strings.NewReader(in), "few")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md bytes.Buffer
+	if err := Markdown(&md, Report{Source: "few", Results: file, Matrix: &matrix.Matrix{}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "- go-mvrc: warning: need >= 6 samples"; !strings.Contains(md.String(), want) {
+		t.Errorf("results.md lacks %q:\n%s", want, md.String())
 	}
 }

@@ -27,15 +27,19 @@ var Figures = []Figure{
 		"Per container, of the runtime and every process it reaped (wait4 rusage). podman's conmon " +
 			"and container leave its process tree (a double fork), so its row counts podman alone."},
 	{"rss", "Peak RSS", "Start", "peak-RSS-B", false,
-		"Measured through GNU time (`/usr/bin/time -f %M`), in a pass of its own after the timed runs: " +
+		"Measured through GNU time (`/usr/bin/time -f %M`), in a pass of its own after the timed runs; " +
+			"each sample is the largest of 5 runs: " +
 			"the maximum resident set over the runtime and the processes it waited for (wait4 rusage " +
-			"ru_maxrss, a max, not a sum), at least GNU time's own ~1.5 MiB. Not the harness's own wait4: " +
+			"ru_maxrss, a max, not a sum). GNU time's own ~1.5 MiB is a floor under every value, so ratios " +
+			"near 1 understate the differences. Not the harness's own wait4: " +
 			"a child started by it inherits the harness's RSS high-water mark until execve. For podman, " +
 			"podman alone (see CPU time)."},
 	{"throughput-2", "Throughput, 2 at once", "Throughput/conc=2", "containers/s", true,
-		"Containers started and finished per second with 2 running concurrently."},
+		"Containers started and finished per second with 2 running concurrently; a round is at " +
+			"least 20 containers, so the slots are full for most of it."},
 	{"throughput-8", "Throughput, 8 at once", "Throughput/conc=8", "containers/s", true,
-		"Containers started and finished per second with 8 running concurrently."},
+		"Containers started and finished per second with 8 running concurrently; a round is at " +
+			"least 80 containers, so the slots are full for most of it."},
 }
 
 // Confidence of every interval.
@@ -57,7 +61,7 @@ func Summarize(values []float64) Summary {
 type Row struct {
 	Runtime string
 	Summary Summary
-	Ratio   float64 // to the best runtime; 1 for the best, >1 for the others
+	Ratio   float64 // value/best: 1 for the best; above 1 (times slower) when lower is better, below 1 (a fraction of the best) when higher is
 	Missing string  // not measured: the runtime's reason
 }
 
@@ -85,9 +89,6 @@ func (f *File) Rows(fig Figure) []Row {
 	for i := range rows {
 		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && best > 0 {
 			rows[i].Ratio = c / best
-			if fig.Higher {
-				rows[i].Ratio = best / c
-			}
 		}
 	}
 	return rows
