@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -44,7 +45,26 @@ func Exec(path string, argv, env []string) error {
 	// Signals blocked now would stay blocked in COMMAND: execve keeps the mask.
 	var none unix.Sigset_t
 	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
+	resetIgnored()
 	return ExecError(argv[0], unix.Exec(path, argv, env))
+}
+
+// resetIgnored gives SIGHUP and SIGINT their default action: execve keeps an ignored signal
+// ignored, and the Go runtime leaves these two as the caller left them (a shell's background
+// job ignores SIGINT), unless they were caught when we were cloned. Every other signal has
+// the runtime's handler, which execve resets. The raw call: Go has no way to set SIG_DFL
+// on a signal it does not handle.
+func resetIgnored() {
+	var dfl sigaction // the zero value is SIG_DFL, no flags, empty mask
+	for _, sig := range []unix.Signal{unix.SIGHUP, unix.SIGINT} {
+		_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+	}
+}
+
+// sigaction is the kernel's struct sigaction (amd64, arm64, ...): handler, flags, restorer, mask.
+type sigaction struct {
+	handler, flags, restorer uintptr
+	mask                     uint64
 }
 
 // end slide
