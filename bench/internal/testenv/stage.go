@@ -146,11 +146,12 @@ func (s *Staged) ownBelowDir(path string) error {
 	return s.own(filepath.Join(s.Dir, strings.Split(rel, string(filepath.Separator))[0]))
 }
 
-// Command runs a twin as the test user with a clean environment (only PATH; append TERM or
+// Command runs a twin as the test user with a clean environment (PATH, and TMPDIR: anything a
+// twin left in its temp directory is then found by PrivateTempDir's owner; append TERM or
 // anything else to Env when a test wants it). Pdeathsig: a dying test leaves no mvrc behind.
 func (s *Staged) Command(ctx context.Context, twin Twin, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, twin.Path, args...)
-	cmd.Env = []string{"PATH=" + HostPath}
+	cmd.Env = []string{"PATH=" + HostPath, "TMPDIR=" + os.TempDir()}
 	cmd.Dir = s.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.Cred, Pdeathsig: syscall.SIGKILL}
 	// A container that outlives its mvrc holds our pipes open; Wait gives up on them after this.
