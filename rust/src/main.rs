@@ -10,6 +10,7 @@ mod debug;
 mod devices;
 mod errs;
 mod idmap;
+mod masks;
 mod mounts;
 mod namespaces;
 mod network;
