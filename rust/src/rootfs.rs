@@ -8,7 +8,7 @@ use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::Mode;
 use nix::unistd::{self, chdir, chroot, mkdir};
 
-use crate::errs::{Error, errno, sys};
+use crate::errs::{Error, sys};
 use crate::mounts::{self, Root};
 use crate::spec::Spec;
 use crate::{devices, masks};
