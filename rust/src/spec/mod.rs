@@ -9,8 +9,8 @@ use crate::errs::UsageError;
 use crate::idmap::IdMap;
 use crate::namespaces::Namespaces;
 
-/// The container's PATH, as every OCI runtime sets it.
-pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The container's PATH unless -e replaces it, as every OCI runtime sets it.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const DEFAULT_HOSTNAME: &str = "mvrc";
 
 /// The reason given for a ".." in a path inside the container.
