@@ -129,7 +129,9 @@ func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 		return 0, cloneError(s, errUnprivileged)
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", []string{"mvrc-child"}, &syscall.ProcAttr{
-		Env:   []string{},
+		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
+		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
+		Env:   []string{"GOMAXPROCS=1"},
 		Files: []uintptr{0, 1, 2, childEnd.Fd()},
 		Sys:   sys,
 	})
