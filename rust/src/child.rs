@@ -11,7 +11,7 @@ use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
-use crate::debug::Timer;
+use crate::debug::{self, Timer};
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap;
 use crate::spec::{Spec, User};
@@ -46,6 +46,8 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let timer = Timer::new(spec.debug);
+    // What the child cost before its first step: the Go child's exec and runtime start.
+    timer.report("child-runtime", debug::cpu());
     become_root(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).

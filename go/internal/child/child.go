@@ -58,6 +58,8 @@ func Run() {
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
 	timer := debug.New(s.Debug)
+	// What the child cost before its first step: the Go child's exec and runtime start.
+	timer.Report("child-runtime", debug.CPU())
 	if err := becomeRoot(s); err != nil {
 		return "", err
 	}

@@ -66,7 +66,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return err
 	})
 	childEnd.Close()
+	waited := time.Now()
 	caught := catching() // also on error: no goroutine may still be starting at exit
+	timer.Step("signals", waited)
 	if err != nil {
 		return 0, err
 	}
