@@ -132,7 +132,7 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
     }
 }
 
-/// Stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the
+/// Stays as PID 1 and starts COMMAND as its first child; closing the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     let init = match reaper::start(path, &spec.command, &spec.env) {
