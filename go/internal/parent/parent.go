@@ -173,7 +173,7 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
@@ -202,7 +202,7 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 	}
 	if s.PidFile != "" {
 		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return cgroup, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+			return cgroup, errs.Failf("pid file %q: %w", s.PidFile, err)
 		}
 	}
 	return cgroup, ch.SendMapped()
