@@ -3,7 +3,7 @@
 //	parent (host)                                   child (new namespaces)
 //	─────────────                                   ──────────────────────
 //	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
+//	send S + spec (binary) ────────────────────────▶ concatenate, decode spec
 //	  ... more S chunks, then an empty S (the end)
 //	write uid_map, setgroups, gid_map
 //	(newuidmap/newgidmap for ranges)
@@ -22,7 +22,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -35,7 +34,7 @@ import (
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
+	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
@@ -73,7 +72,7 @@ func (p *Parent) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *Parent) SendSpec(s *spec.Spec) error {
-	data, err := json.Marshal(s)
+	data, err := s.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -127,7 +126,7 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := s.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil
