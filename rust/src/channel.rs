@@ -129,7 +129,7 @@ mod tests {
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.report(&crate::lookup::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT));
+        child.report(&crate::lookup::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT));
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }

@@ -1,5 +1,6 @@
 // The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::{Path, PathBuf};
@@ -84,7 +85,7 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
-fn set_hostname(name: &str) -> Result<(), Error> {
+fn set_hostname(name: &OsStr) -> Result<(), Error> {
     sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
 }
 // end slide
@@ -122,7 +123,7 @@ fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
-fn set_workdir(dir: &str) -> Result<(), Error> {
+fn set_workdir(dir: &OsStr) -> Result<(), Error> {
     match chdir(dir) {
         Ok(()) => Ok(()),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),

@@ -33,7 +33,7 @@ impl Namespaces {
     pub fn parse(list: &str) -> Result<Self, UsageError> {
         let wanted: Vec<&str> = if list.is_empty() { Vec::new() } else { list.split(',').collect() };
         if let Some(unknown) = wanted.iter().find(|w| !TABLE.iter().any(|(n, _)| n == *w)) {
-            return Err(UsageError::UnknownNamespace(unknown.to_string()));
+            return Err(UsageError::UnknownNamespace(unknown.into()));
         }
         let names = TABLE.iter().map(|(n, _)| *n).filter(|n| wanted.contains(n));
         Ok(Namespaces(names.collect()))

@@ -81,7 +81,7 @@ fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
         fs::metadata(&bind.source).map_err(failed)?;
         let absolute = std::path::absolute(&bind.source).map_err(failed)?;
-        bind.source = crate::spec::clean(&absolute.display().to_string());
+        bind.source = crate::spec::clean(absolute.as_os_str());
     }
     cgroups::check(&spec.limits)
 }

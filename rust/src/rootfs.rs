@@ -1,5 +1,6 @@
 // ROOTFS: check it, build the new root (bind or overlay, submounts) and make it "/".
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
@@ -16,8 +17,8 @@ use crate::spec::Spec;
 use crate::{devices, masks};
 
 /// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
-pub fn check(dir: &str) -> Result<String, Error> {
-    let path = || dir.to_string();
+pub fn check(dir: &OsStr) -> Result<OsString, Error> {
+    let path = || dir.to_owned();
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => return Err(Error::RootfsNotDir { path: path() }),
@@ -30,7 +31,7 @@ pub fn check(dir: &str) -> Result<String, Error> {
         return Err(Error::RootfsIsHostRoot { path: path() });
     }
     let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(crate::spec::clean(&absolute.display().to_string()))
+    Ok(crate::spec::clean(absolute.as_os_str()))
 }
 
 /// Builds the container's root from `spec.rootfs` (absolute) and makes it "/".
@@ -147,8 +148,8 @@ mod tests {
             ),
         ];
         for (path, want) in cases {
-            assert_eq!(check(path).unwrap_err().to_string(), want);
+            assert_eq!(check(path.as_ref()).unwrap_err().to_string(), want);
         }
-        assert!(check(".").unwrap().starts_with('/'));
+        assert!(check(".".as_ref()).unwrap().as_encoded_bytes().starts_with(b"/"));
     }
 }
