@@ -94,7 +94,7 @@ func (w *writer) strs(list []string) {
 	}
 }
 
-func (w *writer) maps(maps []idmap.Map) {
+func (w *writer) maps(maps []idmap.IDMap) {
 	w.uint(uint64(len(maps)))
 	for _, m := range maps {
 		w.uint(uint64(m.Container))
@@ -176,10 +176,10 @@ func (r *reader) strs() []string {
 	return list
 }
 
-func (r *reader) maps() []idmap.Map {
-	var maps []idmap.Map
+func (r *reader) maps() []idmap.IDMap {
+	var maps []idmap.IDMap
 	for n := r.count(); n > 0; n-- {
-		maps = append(maps, idmap.Map{Container: r.uint32(), Host: r.uint32(), Size: r.uint32()})
+		maps = append(maps, idmap.IDMap{Container: r.uint32(), Host: r.uint32(), Size: r.uint32()})
 	}
 	return maps
 }

@@ -1,5 +1,5 @@
-// Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
-// wording (pflag, which the Go twin uses, is the reference for what a command line means).
+//! Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
+//! wording (pflag, which the Go twin uses, is the reference for what a command line means).
 
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -46,10 +46,10 @@ pub fn help(parser: &mut Parser, name: &str) -> Result<(), UsageError> {
         Some(_) if name == "--help" => true,
         Some(rest) => rest.len() > 1 && rest.to_string_lossy().starts_with('='),
     };
-    match refused {
-        true => Err(UsageError::TakesNoValue("--help".into())),
-        false => Ok(()),
+    if refused {
+        return Err(UsageError::TakesNoValue("--help".into()));
     }
+    Ok(())
 }
 
 /// An unknown flag as pflag spells it: `--nope=1` is "--nope", but `--=x` (which lexopt

@@ -1,4 +1,4 @@
-// Environment rules: exactly what the container's environment is, from the caller's and -e.
+//! Environment rules: exactly what the container's environment is, from the caller's and -e.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
@@ -16,7 +16,11 @@ pub fn env(
     hostname: &OsStr,
 ) -> Result<Vec<OsString>, UsageError> {
     let pair = |key: &OsStr, value: &OsStr| [key, "=".as_ref(), value].into_iter().collect::<OsString>();
-    let mut env = vec![DEFAULT_PATH.into(), "HOME=/root".into(), pair("HOSTNAME".as_ref(), hostname)];
+    let mut env = vec![
+        pair("PATH".as_ref(), DEFAULT_PATH.as_ref()),
+        "HOME=/root".into(),
+        pair("HOSTNAME".as_ref(), hostname),
+    ];
     if let Some(term) = caller("TERM".as_ref()) {
         env.push(pair("TERM".as_ref(), &term));
     }
