@@ -15,9 +15,14 @@ build: build-go build-rust
 build-go:
     cd go && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o mvrc.new ./cmd/mvrc && mv mvrc.new mvrc
 
-# build the Rust twin (release) into ./rust/mvrc
+# The C runtime is linked in statically, like the Go twin: no dynamic loader at each start
+# (measured 1.46x -> 1.27x the C floor). The explicit --target keeps the flag off the
+# proc-macros, which must stay dynamic libraries.
+# build the Rust twin (release, static) into ./rust/mvrc
 build-rust:
-    cd rust && cargo build --release --locked --quiet && cp target/release/mvrc mvrc.new && mv mvrc.new mvrc
+    cd rust && target=$(rustc -vV | sed -n 's/^host: //p') && \
+      RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --locked --quiet --target "$target" && \
+      cp "target/$target/release/mvrc" mvrc.new && mv mvrc.new mvrc
 
 # build the busybox root filesystem in rootfs/busybox (offline, from Debian's busybox-static)
 rootfs:

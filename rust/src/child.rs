@@ -164,7 +164,7 @@ fn close_on_exec() -> Result<(), Error> {
     }
 }
 
-/// Stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the
+/// Stays as PID 1 and starts COMMAND as its first child; closing the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     let init = match reaper::start(path, &spec.command, &spec.env) {

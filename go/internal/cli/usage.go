@@ -41,7 +41,7 @@ Options:
       --tmpfs DIR[:size=N] a fresh tmpfs at DIR inside, N bytes with k, m or g (repeatable, default size 64m)
       --overlay            throw-away writable layer over ROOTFS, which is never modified (default off)
       --chroot             enter ROOTFS with chroot(2); escapable, for teaching only (default off)
-      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is PID 2 (default off)
+      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is its first child (default off)
       --memory BYTES       memory limit, suffix k, m or g; needs a delegated cgroup v2 (default none)
       --pids N             process limit; needs a delegated cgroup v2 (default none)
       --cpus N             CPU limit, e.g. 0.5; needs a delegated cgroup v2 (default none)

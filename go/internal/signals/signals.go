@@ -20,6 +20,15 @@ func Catch() chan os.Signal {
 	return c
 }
 
+// CatchSoon is Catch in a goroutine, so that the caller goes on meanwhile; catching returns
+// the channel once every signal is caught. signal.Notify is a round trip to the runtime's
+// signal thread per signal, about 0.1 ms each.
+func CatchSoon() (catching func() chan os.Signal) {
+	done := make(chan chan os.Signal, 1)
+	go func() { done <- Catch() }()
+	return func() chan os.Signal { return <-done }
+}
+
 // Forward sends each caught signal to pid until c is closed. A PID 1 without a handler
 // ignores SIGINT and SIGTERM (the kernel protects a namespace's init), so the second of
 // them, counted together, is SIGKILL, which the kernel always delivers.
