@@ -1,5 +1,5 @@
-// COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
-// and word an exec failure as 126 (cannot execute) or 127 (not found).
+//! COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
+//! and word an exec failure as 126 (cannot execute) or 127 (not found).
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
@@ -42,14 +42,14 @@ pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
     if cmd.contains('/') {
         return Ok(PathBuf::from(cmd));
     }
-    let found = match cmd.is_empty() {
-        true => None,
-        false => path_list
-            .split(':')
-            .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
-            .map(|dir| Path::new(dir).join(cmd))
-            .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file())),
-    };
+    if cmd.is_empty() {
+        return Err(exec_error(cmd, Errno::ENOENT));
+    }
+    let found = path_list
+        .split(':')
+        .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
+        .map(|dir| Path::new(dir).join(cmd))
+        .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file()));
     found.ok_or_else(|| exec_error(cmd, Errno::ENOENT))
 }
 

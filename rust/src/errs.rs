@@ -1,4 +1,4 @@
-// The exit-code table, the typed errors of every stage, and their one-line wording.
+//! The exit-code table, the typed errors of every stage, and their one-line wording.
 
 use std::io;
 
@@ -14,7 +14,7 @@ pub const CANNOT_EXEC: i32 = 126;
 pub const NOT_FOUND: i32 = 127;
 
 /// The second line printed after a usage error.
-pub const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
+const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
 
 /// Every way a run can fail. Display is the line after `mvrc: `.
 #[derive(Debug, Error)]
@@ -132,10 +132,7 @@ impl UsageError {
 }
 
 fn user_hint(without_user: bool) -> &'static str {
-    match without_user {
-        true => r#" (an unprivileged user needs "user" in --ns)"#,
-        false => "",
-    }
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
 }
 
 /// The exit status mvrc reports for a process that ended: its own exit code, or

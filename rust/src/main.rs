@@ -1,4 +1,4 @@
-// Entry point: the command line → help, version, or a container run by the parent stage.
+//! Entry point: the command line → help, version, or a container run by the parent stage.
 
 mod caps;
 mod cgroups;
@@ -9,6 +9,7 @@ mod command;
 mod debug;
 mod devices;
 mod errs;
+mod fds;
 mod idmap;
 mod masks;
 mod mounts;

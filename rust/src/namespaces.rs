@@ -1,4 +1,4 @@
-// The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
+//! The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
 
 use nix::sched::CloneFlags;
 
@@ -8,7 +8,7 @@ use crate::errs::UsageError;
 /// Every namespace mvrc knows, in the order the kernel needs them: `user` first,
 /// because creating it is what grants an unprivileged caller the right to create
 /// the others in the same clone(2).
-pub const TABLE: [(&str, CloneFlags); 7] = [
+const TABLE: [(&str, CloneFlags); 7] = [
     ("user", CloneFlags::CLONE_NEWUSER),
     ("mount", CloneFlags::CLONE_NEWNS),
     ("pid", CloneFlags::CLONE_NEWPID),

@@ -1,4 +1,4 @@
-// `--init`'s PID 1: start COMMAND as its first child, forward signals to it, reap every zombie.
+//! `--init`'s PID 1: start COMMAND as its first child, forward signals to it, reap every zombie.
 
 use std::os::fd::OwnedFd;
 use std::path::Path;

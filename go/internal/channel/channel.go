@@ -1,18 +1,19 @@
-// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair.
+// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair, drawn
+// once, here (the Rust twin's channel.rs draws the same):
 //
-//	parent (host)                                   child (new namespaces)
-//	─────────────                                   ──────────────────────
-//	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
-//	  ... more S chunks, then an empty S (the end)
-//	write uid_map, setgroups, gid_map
-//	(newuidmap/newgidmap for ranges)
-//	cgroup, pid-file
-//	send M (mapped) ───────────────────────────────▶ hostname, rootfs, network,
-//	                                                 identity, workdir, lookup
-//	                          ◀───────────────────── on failure: E + code + line; exit
-//	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//	recv: EOF → running / E → print the line, exit with the code
+//	parent (host, the caller's ids)                  child (new namespaces)
+//	───────────────────────────────                  ──────────────────────
+//	socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//	[Go only] S + the spec as JSON, in chunks,
+//	  then an empty S ──────────────────────────────▶ decode the spec
+//	write uid_map, "deny" to setgroups, gid_map
+//	  (newuidmap/newgidmap for ranges)
+//	cgroup, pid file
+//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs → network
+//	                                                  → identity → workdir → command
+//	                        ◀─────────────────────── failure: E + exit code + line; exit
+//	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels

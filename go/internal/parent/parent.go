@@ -17,6 +17,7 @@ import (
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/signals"
@@ -41,7 +42,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
-	if err := markInheritedCloexec(); err != nil {
+	// The caller's descriptors would follow us into the child and, under --init, stay open
+	// in its PID 1, which never execs (a directory fd leads back to the host's files). The
+	// child is a re-exec: it starts with only stdio and its channel end, what the Rust child
+	// gets by closing every other descriptor first thing after clone.
+	if err := fds.CloseOnExec(); err != nil {
 		return 0, err
 	}
 	// Without a PID namespace, nothing kills what COMMAND leaves running in the background:
@@ -93,19 +98,6 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		killOrphans()
 	}
 	return errs.Status(status), nil
-}
-
-// markInheritedCloexec keeps the caller's descriptors out of the container: without
-// close-on-exec they would follow us into the child and, under --init, stay open in its
-// PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
-// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
-// The child is a re-exec, so it starts with only stdio and its channel end: what the
-// Rust child gets by closing every other descriptor first thing after clone.
-func markInheritedCloexec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
 }
 
 // startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).

@@ -11,8 +11,8 @@ import (
 	"mvrc/internal/idmap"
 )
 
-// DefaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
-const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+// defaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // DefaultHostname is the hostname inside when uts is in --ns.
 const DefaultHostname = "mvrc"

@@ -1,4 +1,4 @@
-// What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
+//! What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
 
 use std::fs;
 use std::io::ErrorKind;

@@ -1,4 +1,4 @@
-// Environment rules: exactly what the container's environment is, from the caller's and -e.
+//! Environment rules: exactly what the container's environment is, from the caller's and -e.
 
 use super::DEFAULT_PATH;
 use crate::errs::UsageError;
