@@ -16,6 +16,11 @@ import (
 	"mvrc/bench/internal/testenv"
 )
 
+// oneSided are the files that exist in one twin only, each with the reason.
+var oneSided = map[string]string{
+	"spec/wire": "the Spec's wire form for the S message: the Rust child is a clone and gets no S",
+}
+
 // TestStageFilesExistOnBothSides fails when a stage file exists on one side only.
 func TestStageFilesExistOnBothSides(t *testing.T) {
 	root := testenv.Root()
@@ -23,13 +28,18 @@ func TestStageFilesExistOnBothSides(t *testing.T) {
 	if len(goSide) == 0 || len(rustSide) == 0 {
 		t.Fatalf("no stage files found under %s (go: %d, rust: %d)", root, len(goSide), len(rustSide))
 	}
+	for stage := range oneSided {
+		if slices.Contains(goSide, stage) == slices.Contains(rustSide, stage) {
+			t.Errorf("%s is listed as one-sided but is on both sides or neither: update oneSided", stage)
+		}
+	}
 	for _, stage := range goSide {
-		if !slices.Contains(rustSide, stage) {
+		if _, ok := oneSided[stage]; !ok && !slices.Contains(rustSide, stage) {
 			t.Errorf("%s exists in the Go twin only: add its Rust twin (%s)", stage, rustName(stage))
 		}
 	}
 	for _, stage := range rustSide {
-		if !slices.Contains(goSide, stage) {
+		if _, ok := oneSided[stage]; !ok && !slices.Contains(goSide, stage) {
 			t.Errorf("%s exists in the Rust twin only: add its Go twin (%s)", stage, goName(stage))
 		}
 	}

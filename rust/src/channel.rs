@@ -5,7 +5,7 @@
 //! parent (host, the caller's ids)                  child (new namespaces)
 //! ───────────────────────────────                  ──────────────────────
 //! socketpair; clone ──────────────────────────────▶ starts, blocked in recv
-//! [Go only] S + the spec as JSON, in chunks,
+//! [Go only] S + the spec (binary), in chunks,
 //!   then an empty S ──────────────────────────────▶ decode the spec
 //! write uid_map, "deny" to setgroups, gid_map
 //!   (newuidmap/newgidmap for ranges)
@@ -157,7 +157,7 @@ mod tests {
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.send_error(&crate::command::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
+        child.send_error(&crate::command::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }

@@ -1,5 +1,6 @@
 //! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -30,11 +31,11 @@ pub enum Error {
     #[error("setsid: {}", text(*.0))]
     Setsid(Errno),
     #[error("sethostname {}: {}", quote(.name), text(*.source))]
-    Hostname { name: String, source: Errno },
+    Hostname { name: OsString, source: Errno },
     #[error("workdir {}: no such directory in the container", quote(.dir))]
-    WorkdirMissing { dir: String },
+    WorkdirMissing { dir: OsString },
     #[error("workdir {}: {}", quote(.dir), text(*.source))]
-    Workdir { dir: String, source: Errno },
+    Workdir { dir: OsString, source: Errno },
     #[error(transparent)]
     Rootfs(#[from] rootfs::Error),
     #[error(transparent)]
@@ -129,7 +130,7 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
-fn set_hostname(name: &str) -> Result<(), Error> {
+fn set_hostname(name: &OsStr) -> Result<(), Error> {
     sethostname(name).map_err(|source| Error::Hostname { name: name.into(), source })
 }
 // end slide
@@ -167,7 +168,7 @@ fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
-fn set_workdir(dir: &str) -> Result<(), Error> {
+fn set_workdir(dir: &OsStr) -> Result<(), Error> {
     match chdir(dir) {
         Ok(()) => Ok(()),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),

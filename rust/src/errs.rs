@@ -1,7 +1,9 @@
 //! The exit-code table, the usage error, and the wording every stage's errors share:
 //! errno text as Go prints it, and Go's quoting.
 
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 
 use nix::errno::Errno;
 use nix::sys::wait::WaitStatus;
@@ -23,11 +25,11 @@ pub enum UsageError {
     #[error("missing command (want run, version or help)")]
     MissingCommand,
     #[error("unknown command {}", quote(.0))]
-    UnknownCommand(String),
+    UnknownCommand(OsString),
     #[error("unknown help topic {}", quote(.0))]
-    UnknownHelpTopic(String),
+    UnknownHelpTopic(OsString),
     #[error("unknown flag {}", quote(.0))]
-    UnknownFlag(String),
+    UnknownFlag(OsString),
     #[error("flag {} needs a value", quote(.0))]
     NeedsValue(String),
     #[error("flag {} takes no value", quote(.0))]
@@ -35,7 +37,7 @@ pub enum UsageError {
     #[error("run needs ROOTFS and COMMAND")]
     MissingOperands,
     #[error("unknown namespace {} (known: {})", quote(.0), crate::namespaces::default().join(", "))]
-    UnknownNamespace(String),
+    UnknownNamespace(OsString),
     #[error("--hostname needs the uts namespace")]
     HostnameNeedsUts,
     #[error("{0} needs the user namespace")]
@@ -43,16 +45,16 @@ pub enum UsageError {
     #[error("{0} needs the mount namespace")]
     NeedsMountNamespace(&'static str),
     #[error("unexpected argument {}", quote(.0))]
-    UnexpectedArgument(String),
+    UnexpectedArgument(OsString),
     #[error("--user {}: {kind} {id} is not mapped (see --{kind}-map)", quote(.user))]
-    NotMapped { user: String, kind: &'static str, id: u32 },
+    NotMapped { user: OsString, kind: &'static str, id: u32 },
     #[error("invalid {flag} {}: {want}", quote(.value))]
-    Invalid { flag: &'static str, value: String, want: &'static str },
+    Invalid { flag: &'static str, value: OsString, want: &'static str },
 }
 
 impl UsageError {
-    pub fn invalid(flag: &'static str, value: &str, want: &'static str) -> Self {
-        UsageError::Invalid { flag, value: value.to_string(), want }
+    pub fn invalid(flag: &'static str, value: impl AsRef<OsStr>, want: &'static str) -> Self {
+        UsageError::Invalid { flag, value: value.as_ref().to_owned(), want }
     }
 }
 
@@ -110,12 +112,34 @@ pub fn io_text(err: &io::Error) -> String {
 
 /// `text` quoted as Go's strconv.Quote (`%q`) does, so both twins print the same line:
 /// `\"` and `\\`, the named escapes `\a \b \f \n \r \t \v`, `\xNN` for the other ASCII
-/// controls and DEL, `\uNNNN` for non-ASCII controls and spaces. Go also
-/// escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust has no
-/// table of them, so those are printed as they are (design.md, Command line).
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+/// controls, DEL and each byte that is not UTF-8, `\uNNNN` for non-ASCII controls and spaces.
+/// Go also escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust
+/// has no table of them, so those are printed as they are (design.md, Command line).
+pub fn quote(text: impl AsRef<OsStr>) -> String {
+    let bytes = text.as_ref().as_bytes();
+    let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
+    for chunk in bytes.utf8_chunks() {
+        quote_str(&mut out, chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out.push('"');
+    out
+}
+
+/// A path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+/// is, but each byte that is not UTF-8 as `\xNN`, the way `quote` shows it, so a line is
+/// text and both twins print the same one (Go: errs.Shown).
+pub fn shown(text: impl AsRef<OsStr>) -> String {
+    let mut out = String::new();
+    for chunk in text.as_ref().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out
+}
+
+fn quote_str(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -135,8 +159,6 @@ pub fn quote(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -154,6 +176,26 @@ mod tests {
         }
         for case in crate::vectors::load::<Case>("quote.json") {
             assert_eq!(quote(&case.input), case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn quote_bytes_vectors() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            name: String,
+            hex: String,
+            quote: String,
+            shown: String,
+        }
+        for case in crate::vectors::load::<Case>("quote_bytes.json") {
+            let bytes: Vec<u8> = (0..case.hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&case.hex[i..i + 2], 16).unwrap())
+                .collect();
+            let input = OsStr::from_bytes(&bytes);
+            assert_eq!(quote(input), case.quote, "{}", case.name);
+            assert_eq!(shown(input), case.shown, "{}", case.name);
         }
     }
 

@@ -9,6 +9,7 @@
 mod orphans;
 mod prepare;
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::time::Instant;
@@ -31,21 +32,21 @@ use crate::{child, fds, idmap};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("rootfs {}: no such directory", quote(.path))]
-    RootfsMissing { path: String },
+    RootfsMissing { path: OsString },
     #[error("rootfs {}: not a directory", quote(.path))]
-    RootfsNotDir { path: String },
+    RootfsNotDir { path: OsString },
     #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
-    RootfsIsHostRoot { path: String },
+    RootfsIsHostRoot { path: OsString },
     #[error("rootfs {}: {}", quote(.path), text(*.source))]
-    Rootfs { path: String, source: Errno },
+    Rootfs { path: OsString, source: Errno },
     #[error("bind source {}: {}", quote(.src), text(*.source))]
-    BindSource { src: String, source: Errno },
+    BindSource { src: OsString, source: Errno },
     #[error("prctl: {}", text(*.0))]
     Subreaper(Errno),
     #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
     Clone { source: Errno, without_user: bool },
     #[error("pid file {}: {}", quote(.path), errs::io_text(.source))]
-    PidFile { path: String, source: std::io::Error },
+    PidFile { path: OsString, source: std::io::Error },
     #[error("waiting for the container: {}", text(*.0))]
     Wait(Errno),
     #[error(transparent)]

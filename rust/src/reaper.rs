@@ -36,7 +36,7 @@ pub struct Init {
 /// Forks COMMAND (already looked up as `path`), which becomes PID 2 (the first child: Rust's init has one thread), and returns
 /// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
 /// that reason comes back on a close-on-exec pipe: EOF means the exec worked.
-pub fn start(path: &Path, argv: &[String], env: &[String]) -> Result<Init, Error> {
+pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString]) -> Result<Init, Error> {
     let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.

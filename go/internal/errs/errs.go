@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // The exit codes of SPEC; any other status is the command's own.
@@ -78,4 +79,24 @@ func Status(ws syscall.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// Shown is a path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+// is, but each byte that is not UTF-8 as \xNN, the way %q shows it, so that a line is text and
+// both twins print the same one (testdata/unit/quote_bytes.json).
+func Shown(path string) string {
+	if utf8.ValidString(path) {
+		return path
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		r, size := utf8.DecodeRuneInString(path[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\x%02x`, path[i])
+		} else {
+			b.WriteString(path[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }
