@@ -58,6 +58,11 @@ lint:
 bench count="10": build rootfs
     ./bench/run.sh {{count}}
 
+# re-render docs/results.md and docs/charts from the newest committed bench results (measures nothing)
+results: build
+    latest=$(ls bench/results/*.txt | sort | tail -n 1) && cd compare && go run ./cmd/compare render \
+      -results "../$latest" -matrix "../${latest%.txt}.isolation.json" -docs ../docs -repo ..
+
 # benchstat-style A/B of two result files
 compare OLD NEW:
     go run ./compare/cmd/compare ab {{quote(OLD)}} {{quote(NEW)}}

@@ -1,21 +1,64 @@
-// The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
+//! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::libc;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
 use crate::debug::{self, Timer};
-use crate::errs::{Error, FAILED, sys};
+use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
-use crate::{caps, command, network, reaper, rootfs};
+use crate::{caps, command, fds, network, reaper, rootfs};
+
+/// A setup step that failed in the container; the parent prints it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("setresgid {gid}: {}", text(*.source))]
+    Setresgid { gid: u32, source: Errno },
+    #[error("setresuid {uid}: {}", text(*.source))]
+    Setresuid { uid: u32, source: Errno },
+    #[error("setgroups: {}", text(*.0))]
+    Setgroups(Errno),
+    #[error("prctl: {}", text(*.0))]
+    Pdeathsig(Errno),
+    #[error("setsid: {}", text(*.0))]
+    Setsid(Errno),
+    #[error("sethostname {}: {}", quote(.name), text(*.source))]
+    Hostname { name: OsString, source: Errno },
+    #[error("workdir {}: no such directory in the container", quote(.dir))]
+    WorkdirMissing { dir: OsString },
+    #[error("workdir {}: {}", quote(.dir), text(*.source))]
+    Workdir { dir: OsString, source: Errno },
+    #[error(transparent)]
+    Rootfs(#[from] rootfs::Error),
+    #[error(transparent)]
+    Network(#[from] network::Error),
+    #[error(transparent)]
+    Caps(#[from] caps::Error),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Command(#[from] command::Error),
+    #[error(transparent)]
+    Reaper(#[from] reaper::Error),
+}
+
+impl Error {
+    /// The exit status: 126 or 127 when COMMAND could not run, 125 for mvrc's own failures.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Command(err) | Error::Reaper(reaper::Error::Exec(err)) => err.code(),
+            _ => FAILED,
+        }
+    }
+}
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -24,7 +67,7 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
     // First: die with mvrc. Then drop every descriptor clone(2) copied but ours:
     // the parent's end (so that a parent that died before this line still reads
     // as EOF below), its signalfd, and whatever the caller left open.
-    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || close_other_fds(channel.as_raw_fd()).is_err() {
+    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || fds::close_all_but(channel.as_raw_fd()).is_err() {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
@@ -65,8 +108,9 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     set_workdir(&spec.workdir)?;
     let path = command::find(&spec.command[0], command::path_of(&spec.env))?;
     new_session()?;
-    // Last, so that nothing opened above is missed; before the fork of --init too.
-    close_on_exec()?;
+    // Last, so that nothing opened above is missed (the channel's end too: its closing
+    // on exec is the parent's EOF); before the fork of --init too.
+    fds::close_on_exec()?;
     Ok(path)
 }
 
@@ -81,15 +125,15 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
         return Ok(());
     }
     let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
-    setresgid(gid, gid, gid).map_err(sys("setresgid 0"))?;
-    setresuid(uid, uid, uid).map_err(sys("setresuid 0"))?;
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: 0, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: 0, source })?;
     set_pdeathsig()
 }
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
-fn set_hostname(name: &str) -> Result<(), Error> {
-    sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
+fn set_hostname(name: &OsStr) -> Result<(), Error> {
+    sethostname(name).map_err(|source| Error::Hostname { name: name.into(), source })
 }
 // end slide
 
@@ -99,18 +143,18 @@ fn set_identity(user: User, setgroups_denied: bool) -> Result<(), Error> {
     // With setgroups denied (one mapped id) the kernel refuses setgroups(2);
     // the process then has no supplementary groups to drop anyway.
     if !setgroups_denied {
-        setgroups(&[]).map_err(sys("setgroups"))?;
+        setgroups(&[]).map_err(Error::Setgroups)?;
     }
     let (uid, gid) = (Uid::from_raw(user.uid), Gid::from_raw(user.gid));
-    setresgid(gid, gid, gid).map_err(sys(format!("setresgid {gid}")))?;
-    setresuid(uid, uid, uid).map_err(sys(format!("setresuid {uid}")))?;
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: user.gid, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: user.uid, source })?;
     set_pdeathsig()
 }
 
 /// Makes the kernel kill us when mvrc dies. A change of effective uid clears
 /// it, so every setres*id above is followed by this.
 fn set_pdeathsig() -> Result<(), Error> {
-    prctl::set_pdeathsig(Signal::SIGKILL).map_err(sys("prctl"))
+    prctl::set_pdeathsig(Signal::SIGKILL).map_err(Error::Pdeathsig)
 }
 
 /// Makes us the leader of a new session without a controlling terminal: the
@@ -118,7 +162,7 @@ fn set_pdeathsig() -> Result<(), Error> {
 /// session could push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226,
 /// bubblewrap's escape).
 fn new_session() -> Result<(), Error> {
-    setsid().map(drop).map_err(sys("setsid"))
+    setsid().map(drop).map_err(Error::Setsid)
 }
 
 /// Reads /proc/self/setgroups: the parent writes "deny" for an unprivileged gid map.
@@ -126,43 +170,11 @@ fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
-fn set_workdir(dir: &str) -> Result<(), Error> {
+fn set_workdir(dir: &OsStr) -> Result<(), Error> {
     match chdir(dir) {
         Ok(()) => Ok(()),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),
         Err(source) => Err(Error::Workdir { dir: dir.into(), source }),
-    }
-}
-
-/// Closes every descriptor but stdio and `keep`: clone(2) copied the parent's
-/// whole table, and the parent only marked the caller's fds close-on-exec (it may
-/// still need one: --pid-file /dev/fd/5). The Go child gets the same from its re-exec.
-fn close_other_fds(keep: RawFd) -> nix::Result<()> {
-    let keep = keep as libc::c_uint;
-    let ranges = [(3, keep.wrapping_sub(1)), (keep + 1, libc::c_uint::MAX)];
-    for (first, last) in ranges.into_iter().filter(|(first, last)| first <= last) {
-        // SAFETY: nix has no close_range. The OwnedFds that own the closed
-        // descriptors (the parent's end, its signalfd) live on the parent's stack,
-        // which this child never unwinds: nothing closes them a second time.
-        if unsafe { libc::close_range(first, last, 0) } != 0 {
-            return Err(Errno::last());
-        }
-    }
-    Ok(())
-}
-
-/// Marks every descriptor above stderr close-on-exec: the caller's inherited
-/// ones (without the flag, execve passes them on, a way out of the container)
-/// and the channel's end, whose closing on exec is the parent's EOF. COMMAND
-/// starts with 0, 1, 2. One close_range(2): no loop over fds, no /proc (a chroot
-/// without mounts has none).
-fn close_on_exec() -> Result<(), Error> {
-    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
-    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
-    // it closes none, so no OwnedFd of this process is invalidated.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
-        0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
     }
 }
 
@@ -171,7 +183,7 @@ fn close_on_exec() -> Result<(), Error> {
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     let init = match reaper::start(path, &spec.command, &spec.env) {
         Ok(init) => init,
-        Err(err) => return fail(&channel, &err),
+        Err(err) => return fail(&channel, &err.into()),
     };
     drop(channel);
     init.wait()
@@ -188,35 +200,18 @@ fn fail(channel: &ChildEnd, err: &Error) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
-    use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
 
-    fn cloexec(fd: BorrowedFd) -> bool {
-        let flags = fcntl(fd, FcntlArg::F_GETFD).expect("F_GETFD");
-        FdFlag::from_bits_truncate(flags).contains(FdFlag::FD_CLOEXEC)
-    }
-
-    /// close_on_exec must mark every inherited descriptor above stderr, however
-    /// high, and leave stdin, stdout and stderr to COMMAND.
     #[test]
-    fn close_on_exec_leaves_only_stdio() {
-        let (read, write) = nix::unistd::pipe().unwrap(); // no O_CLOEXEC: like a caller's fd
-        let raw = fcntl(&read, FcntlArg::F_DUPFD(512)).unwrap();
-        // SAFETY: F_DUPFD just returned this new descriptor; nothing else owns it.
-        let high = unsafe { OwnedFd::from_raw_fd(raw) };
-        let inherited = [read.as_fd(), write.as_fd(), high.as_fd()];
-        for fd in inherited {
-            assert!(!cloexec(fd), "{fd:?} is close-on-exec before the call: the test would prove nothing");
-        }
-        let (stdin, stdout, stderr) = (std::io::stdin(), std::io::stdout(), std::io::stderr());
-        let stdio = [stdin.as_fd(), stdout.as_fd(), stderr.as_fd()];
-        let before = stdio.map(cloexec);
-
-        close_on_exec().unwrap();
-
-        for fd in inherited {
-            assert!(cloexec(fd), "{fd:?}: not close-on-exec, COMMAND would inherit it");
-        }
-        assert_eq!(stdio.map(cloexec), before, "stdio must stay as it is");
+    fn pinned_lines_and_codes() {
+        let workdir = Error::WorkdirMissing { dir: "/nope".into() };
+        assert_eq!(workdir.to_string(), r#"workdir "/nope": no such directory in the container"#);
+        assert_eq!(workdir.code(), FAILED);
+        let missing = Error::from(command::exec_error("x", Errno::ENOTDIR));
+        assert_eq!(
+            (missing.code(), missing.to_string()),
+            (127, r#"exec "x": no such file or directory"#.into())
+        );
+        let denied = Error::from(reaper::Error::Exec(command::exec_error("x", Errno::EISDIR)));
+        assert_eq!((denied.code(), denied.to_string()), (126, r#"exec "x": permission denied"#.into()));
     }
 }

@@ -1,20 +1,20 @@
-// The host side: start the child in its new namespaces, map its ids, let it go, wait.
-//
-// Why Rust needs no re-exec: the Go runtime runs several threads before main,
-// and after fork(2) only the forking thread survives, so a Go child can do little
-// but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
-// main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
-// copy of this process, spec included, that runs the child stage directly.
+//! The host side: start the child in its new namespaces, map its ids, let it go, wait.
+//!
+//! Why Rust needs no re-exec: the Go runtime runs several threads before main,
+//! and after fork(2) only the forking thread survives, so a Go child can do little
+//! but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
+//! main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
+//! copy of this process, spec included, that runs the child stage directly.
 
 mod orphans;
 mod prepare;
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::time::Instant;
 
 use nix::errno::Errno;
-use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
@@ -23,10 +23,57 @@ use nix::unistd::{Pid, getegid, geteuid};
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
 use crate::debug::Timer;
-use crate::errs::{self, Error, sys};
-use crate::signals::{Forwarder, Signals};
+use crate::errs::{self, FAILED, quote, text};
+use crate::signals::{self, Forwarder, Signals};
 use crate::spec::Spec;
-use crate::{child, idmap};
+use crate::{child, fds, idmap};
+
+/// Every way the host side can fail, and the child's failure it passes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: no such directory", quote(.path))]
+    RootfsMissing { path: OsString },
+    #[error("rootfs {}: not a directory", quote(.path))]
+    RootfsNotDir { path: OsString },
+    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
+    RootfsIsHostRoot { path: OsString },
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Rootfs { path: OsString, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("prctl: {}", text(*.0))]
+    Subreaper(Errno),
+    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
+    Clone { source: Errno, without_user: bool },
+    #[error("pid file {}: {}", quote(.path), errs::io_text(.source))]
+    PidFile { path: OsString, source: std::io::Error },
+    #[error("waiting for the container: {}", text(*.0))]
+    Wait(Errno),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+    #[error(transparent)]
+    Idmap(#[from] idmap::Error),
+    #[error(transparent)]
+    Cgroups(#[from] cgroups::Error),
+    #[error(transparent)]
+    Channel(#[from] channel::Error),
+}
+
+impl Error {
+    /// The exit status: a failure the child sent carries its own, anything else is 125.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Channel(channel::Error::Child { code, .. }) => *code,
+            _ => FAILED,
+        }
+    }
+}
+
+fn user_hint(without_user: bool) -> &'static str {
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
+}
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
@@ -45,7 +92,9 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
-    mark_inherited_cloexec()?;
+    // The caller's descriptors would reach COMMAND. clone(2) copies them anyway: the
+    // child closes every one first thing (fds::close_all_but), since its --init PID 1 never execs.
+    fds::close_on_exec()?;
     // Without a PID namespace, nothing kills what COMMAND leaves running in the
     // background: as a subreaper we inherit those orphans, and kill them at the end.
     let orphans = !spec.namespaces.contains("pid");
@@ -78,20 +127,6 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         orphans::kill_orphans();
     }
     status
-}
-
-/// Keeps the caller's descriptors out of the container: without close-on-exec
-/// they would reach COMMAND. Marked, not closed: mvrc may still need one
-/// (--pid-file /dev/fd/5). clone(2) copies them anyway: the child closes every
-/// one first thing (child::close_other_fds), since its --init PID 1 never execs.
-fn mark_inherited_cloexec() -> Result<(), Error> {
-    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
-    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
-    // it closes none, so no OwnedFd of this process is invalidated.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
-        0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
-    }
 }
 
 /// Creates the child with all its namespaces in one clone(2): with `user` among
@@ -142,10 +177,10 @@ fn configure(
 /// Waits until COMMAND runs, or returns the error that stopped the child. The
 /// child is killed first: after a broken channel it may still be waiting for us.
 fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
-    channel.wait_for_exec().map_err(Error::from).inspect_err(|_| {
+    Ok(channel.wait_for_exec().inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
-    })
+    })?)
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
@@ -158,9 +193,26 @@ fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
                     Some(code) => return Ok(code),
                     None => continue,
                 },
-                Err(errno) => return Err(sys("waiting for the container")(errno)),
+                Err(errno) => return Err(Error::Wait(errno)),
             },
             sig => forwarder.forward(child, sig),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
+        assert_eq!(
+            clone.to_string(),
+            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
+        );
+        assert_eq!(clone.code(), FAILED);
+        let child = Error::from(channel::Error::Child { code: 127, line: "exec \"x\": no".into() });
+        assert_eq!((child.code(), child.to_string()), (127, "exec \"x\": no".into()));
     }
 }

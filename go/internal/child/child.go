@@ -16,6 +16,7 @@ import (
 	"mvrc/internal/command"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/network"
@@ -96,8 +97,9 @@ func setup(s *spec.Spec) (string, error) {
 	if err := newSession(); err != nil {
 		return "", err
 	}
-	// Last, so that nothing opened above is missed; before the fork of --init too.
-	if err := closeOnExec(); err != nil {
+	// Last, so that nothing opened above is missed (the channel's end too: its closing on
+	// exec is the parent's EOF); before the fork of --init too.
+	if err := fds.CloseOnExec(); err != nil {
 		return "", err
 	}
 	return path, nil
@@ -235,17 +237,6 @@ func setWorkdir(dir string) error {
 		return errs.Failf("workdir %q: no such directory in the container", dir)
 	}
 	return errs.Failf("workdir %q: %w", dir, err)
-}
-
-// closeOnExec marks every descriptor above stderr close-on-exec: the caller's inherited
-// ones (without the flag, execve passes them on, a way out of the container) and the
-// channel's end, whose closing on exec is the parent's EOF. COMMAND starts with 0, 1, 2.
-// One close_range(2): no loop over fds, no /proc (a chroot without mounts has none).
-func closeOnExec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
 }
 
 // runInit stays as PID 1 and starts COMMAND as its first child; closing the channel tells the parent

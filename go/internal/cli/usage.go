@@ -1,15 +1,16 @@
 // Usage texts and the version line. testdata/usage/*.txt hold the same bytes: the Rust twin
 // prints them too, and both test against the files.
+
 package cli
 
-// Version is mvrc's version; the repository's VERSION file says the same.
-const Version = "0.1.0"
+// version is mvrc's version; the repository's VERSION file says the same.
+const version = "0.1.0"
 
-// VersionLine is what `mvrc version` prints.
-const VersionLine = "mvrc " + Version + " (go)\n"
+// versionLine is what `mvrc version` prints.
+const versionLine = "mvrc " + version + " (go)\n"
 
-// Usage is `mvrc help`.
-const Usage = `Usage:  mvrc COMMAND
+// usage is `mvrc help`.
+const usage = `Usage:  mvrc COMMAND
 
 mvrc, the minimal viable rootless container: run a command in new namespaces
 as an unprivileged user, with no daemon and no setuid helper.
@@ -22,8 +23,8 @@ Commands:
 Run 'mvrc help run' for the options of run.
 `
 
-// RunUsage is `mvrc help run`.
-const RunUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
+// runUsage is `mvrc help run`.
+const runUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
 
 Run COMMAND in a new container whose root filesystem is ROOTFS.
 Options come first; parsing stops at ROOTFS or at "--".

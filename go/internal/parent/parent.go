@@ -17,6 +17,7 @@ import (
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/signals"
@@ -41,7 +42,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
-	if err := markInheritedCloexec(); err != nil {
+	// The caller's descriptors would follow us into the child and, under --init, stay open
+	// in its PID 1, which never execs (a directory fd leads back to the host's files). The
+	// child is a re-exec: it starts with only stdio and its channel end, what the Rust child
+	// gets by closing every other descriptor first thing after clone.
+	if err := fds.CloseOnExec(); err != nil {
 		return 0, err
 	}
 	// Without a PID namespace, nothing kills what COMMAND leaves running in the background:
@@ -95,19 +100,6 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		killOrphans()
 	}
 	return errs.Status(status), nil
-}
-
-// markInheritedCloexec keeps the caller's descriptors out of the container: without
-// close-on-exec they would follow us into the child and, under --init, stay open in its
-// PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
-// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
-// The child is a re-exec, so it starts with only stdio and its channel end: what the
-// Rust child gets by closing every other descriptor first thing after clone.
-func markInheritedCloexec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
 }
 
 // startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
@@ -185,7 +177,7 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
@@ -214,7 +206,7 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 	}
 	if s.PidFile != "" {
 		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return cgroup, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+			return cgroup, errs.Failf("pid file %q: %w", s.PidFile, err)
 		}
 	}
 	return cgroup, ch.SendMapped()
