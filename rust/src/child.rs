@@ -6,6 +6,7 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
@@ -47,6 +48,7 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let timer = Timer::new(spec.debug);
     become_root(spec)?;
+    own_cgroup_namespace(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).
     let denied = setgroups_denied();
@@ -83,6 +85,16 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
     setresgid(gid, gid, gid).map_err(sys("setresgid 0"))?;
     setresuid(uid, uid, uid).map_err(sys("setresuid 0"))?;
     set_pdeathsig()
+}
+
+/// Starts a cgroup namespace again once the parent has moved us into the
+/// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted
+/// at the caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+fn own_cgroup_namespace(spec: &Spec) -> Result<(), Error> {
+    if !spec.namespaces.contains("cgroup") || !spec.limits.any() {
+        return Ok(());
+    }
+    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(sys("creating the cgroup namespace"))
 }
 
 // slide: hostname

@@ -62,6 +62,9 @@ func setup(s *spec.Spec) (string, error) {
 	if err := becomeRoot(s); err != nil {
 		return "", err
 	}
+	if err := ownCgroupNamespace(s); err != nil {
+		return "", err
+	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
 	// namespace, chroot into a tree without /proc).
 	denied := setgroupsDenied()
@@ -114,6 +117,19 @@ func becomeRoot(s *spec.Spec) error {
 		return err
 	}
 	return setPdeathsig()
+}
+
+// ownCgroupNamespace starts a cgroup namespace again once the parent has moved us into the
+// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted at the
+// caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+func ownCgroupNamespace(s *spec.Spec) error {
+	if !namespaces.Has(s.Namespaces, "cgroup") || !s.Limits.Any() {
+		return nil
+	}
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return errs.Failf("creating the cgroup namespace: %w", err)
+	}
+	return nil
 }
 
 // slide: hostname
