@@ -31,6 +31,8 @@ pub enum Error {
     Pdeathsig(Errno),
     #[error("setsid: {}", text(*.0))]
     Setsid(Errno),
+    #[error("creating the cgroup namespace: {}", text(*.0))]
+    CgroupNamespace(Errno),
     #[error("sethostname {}: {}", quote(.name), text(*.source))]
     Hostname { name: OsString, source: Errno },
     #[error("workdir {}: no such directory in the container", quote(.dir))]
@@ -139,7 +141,7 @@ fn own_cgroup_namespace(spec: &Spec) -> Result<(), Error> {
     if !spec.namespaces.contains("cgroup") || !spec.limits.any() {
         return Ok(());
     }
-    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(sys("creating the cgroup namespace"))
+    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(Error::CgroupNamespace)
 }
 
 // slide: hostname
