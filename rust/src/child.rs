@@ -11,6 +11,7 @@ use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
+use crate::confine::{self, Parent};
 use crate::debug::Debug;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap::IdMap;
@@ -46,7 +47,10 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let debug = Debug::new(spec.debug);
-    become_root(spec)?;
+    // Before the first change of id, while the caller's /proc is still mounted; dropped
+    // (closed) when setup returns, before --init's PID 1 could keep it.
+    let parent = Parent::watch()?;
+    become_root(spec, &parent)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).
     let denied = setgroups_denied();
@@ -59,10 +63,13 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     }
     // While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
     caps::drop_bounding()?;
-    debug.time("identity", || set_identity(spec.user, denied))?;
+    debug.time("identity", || set_identity(spec.user, denied, &parent))?;
+    // As COMMAND's identity, which then owns the keyring.
+    confine::new_session_keyring()?;
     set_workdir(&spec.workdir)?;
     let path = lookup::find(&spec.command[0], lookup::path_of(&spec.env))?;
     new_session()?;
+    confine::no_new_privs()?;
     // Last, so that nothing opened above is missed; before the fork of --init too.
     close_on_exec()?;
     Ok(path)
@@ -71,7 +78,7 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
 /// Takes the namespace's root ids as soon as they exist, when mapped: the files
 /// and directories the mounts create must belong to a mapped id, and our host id
 /// may not be mapped at all (`--uid-map 0:100000:65536`).
-fn become_root(spec: &Spec) -> Result<(), Error> {
+fn become_root(spec: &Spec, parent: &Parent) -> Result<(), Error> {
     let mapped = |maps: &[IdMap]| maps.iter().any(|m| m.contains(0));
     if !spec.namespaces.contains("user") || !mapped(&spec.uid_maps) || !mapped(&spec.gid_maps) {
         return Ok(());
@@ -79,7 +86,7 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
     let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
     setresgid(gid, gid, gid).map_err(sys("setresgid 0"))?;
     setresuid(uid, uid, uid).map_err(sys("setresuid 0"))?;
-    set_pdeathsig()
+    parent.rearm()
 }
 
 // slide: hostname
@@ -91,7 +98,7 @@ fn set_hostname(name: &str) -> Result<(), Error> {
 
 /// Becomes `user`, with no supplementary groups: after every mount, because
 /// they need the namespace's root.
-fn set_identity(user: User, setgroups_denied: bool) -> Result<(), Error> {
+fn set_identity(user: User, setgroups_denied: bool, parent: &Parent) -> Result<(), Error> {
     // With setgroups denied (one mapped id) the kernel refuses setgroups(2);
     // the process then has no supplementary groups to drop anyway.
     if !setgroups_denied {
@@ -100,13 +107,9 @@ fn set_identity(user: User, setgroups_denied: bool) -> Result<(), Error> {
     let (uid, gid) = (Uid::from_raw(user.uid), Gid::from_raw(user.gid));
     setresgid(gid, gid, gid).map_err(sys(format!("setresgid {gid}")))?;
     setresuid(uid, uid, uid).map_err(sys(format!("setresuid {uid}")))?;
-    set_pdeathsig()
-}
-
-/// Makes the kernel kill us when mvrc dies. A change of effective uid clears
-/// it, so every setres*id above is followed by this.
-fn set_pdeathsig() -> Result<(), Error> {
-    prctl::set_pdeathsig(Signal::SIGKILL).map_err(sys("prctl"))
+    // A change of effective id clears the parent-death signal: every setres*id is
+    // followed by this.
+    parent.rearm()
 }
 
 /// Makes us the leader of a new session without a controlling terminal: the
@@ -165,6 +168,11 @@ fn close_on_exec() -> Result<(), Error> {
 /// Stays as PID 1 and starts COMMAND as PID 2; dropping the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
+    // Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
+    // execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
+    if let Err(err) = prctl::set_dumpable(false).map_err(sys("prctl dumpable")) {
+        return fail(&channel, &err);
+    }
     let init = match reaper::start(&channel, spec, path) {
         Ok(init) => init,
         Err(err) => return fail(&channel, &err),

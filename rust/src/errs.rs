@@ -61,6 +61,14 @@ pub enum Error {
     Cgroup { dir: String, source: io::Error },
     #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
     CgroupWrite { dir: String, file: &'static str, source: io::Error },
+    #[error("sealed copy: {op}: {}", text(*.source))]
+    Sealed { op: &'static str, source: Errno },
+    #[error("parent check: {what}: {}", text(*.source))]
+    ParentCheck { what: &'static str, source: Errno },
+    #[error("parent check: no PPid in /proc/self/status")]
+    ParentUnknown,
+    #[error("parent check: mvrc (pid {pid}) is gone")]
+    ParentGone { pid: i32 },
     /// A failure the child reported over the channel, already worded.
     #[error("{line}")]
     Child { code: i32, line: String },

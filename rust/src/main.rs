@@ -5,6 +5,7 @@ mod cgroups;
 mod channel;
 mod child;
 mod cli;
+mod confine;
 mod debug;
 mod devices;
 mod errs;
@@ -16,6 +17,7 @@ mod network;
 mod parent;
 mod reaper;
 mod rootfs;
+mod sealed;
 mod signals;
 mod spec;
 #[cfg(test)]
@@ -61,6 +63,7 @@ fn run(started: Instant) -> Result<i32, Error> {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
         Action::Run(spec) => {
+            sealed::reexec_unless_sealed()?;
             let debug = debug::Debug::new(spec.debug);
             return parent::run(*spec, debug, started);
         }

@@ -13,6 +13,7 @@ import (
 
 	"mvrc/internal/caps"
 	"mvrc/internal/channel"
+	"mvrc/internal/confine"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
 	"mvrc/internal/idmap"
@@ -21,6 +22,7 @@ import (
 	"mvrc/internal/network"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/spec"
 )
 
@@ -30,6 +32,9 @@ import (
 // (runtime.LockOSThread): pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
+	// The sealed copy of mvrc we were started from (see sealed): the kernel holds it as our
+	// executable; a descriptor in --init's PID 1 would outlive the setup.
+	_ = unix.Close(sealed.ChildFD)
 	ch, err := channel.OpenChild()
 	if err != nil {
 		os.Exit(errs.Failed)
@@ -58,7 +63,13 @@ func Run() {
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
 	t := debug.New(s.Debug)
-	if err := becomeRoot(s); err != nil {
+	// Before the first change of id, while the caller's /proc is still mounted.
+	parent, err := confine.WatchParent()
+	if err != nil {
+		return "", err
+	}
+	defer parent.Close()
+	if err := becomeRoot(s, parent); err != nil {
 		return "", err
 	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
@@ -81,7 +92,11 @@ func setup(s *spec.Spec) (string, error) {
 	if err := caps.DropBounding(); err != nil {
 		return "", err
 	}
-	if err := t.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
+	if err := t.Time("identity", func() error { return setIdentity(s.User, denied, parent) }); err != nil {
+		return "", err
+	}
+	// As COMMAND's identity, which then owns the keyring.
+	if err := confine.NewSessionKeyring(); err != nil {
 		return "", err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
@@ -94,6 +109,9 @@ func setup(s *spec.Spec) (string, error) {
 	if err := newSession(); err != nil {
 		return "", err
 	}
+	if err := confine.NoNewPrivs(); err != nil {
+		return "", err
+	}
 	// Last, so that nothing opened above is missed; before the fork of --init too.
 	if err := closeOnExec(); err != nil {
 		return "", err
@@ -104,7 +122,7 @@ func setup(s *spec.Spec) (string, error) {
 // becomeRoot takes the namespace's root ids as soon as they exist, when mapped: the files
 // and directories the mounts create must belong to a mapped id, and our host id may not be
 // mapped at all (--uid-map 0:100000:65536).
-func becomeRoot(s *spec.Spec) error {
+func becomeRoot(s *spec.Spec, parent *confine.Parent) error {
 	if !namespaces.Has(s.Namespaces, "user") || !idmap.Contains(s.UIDMaps, 0) || !idmap.Contains(s.GIDMaps, 0) {
 		return nil
 	}
@@ -114,7 +132,7 @@ func becomeRoot(s *spec.Spec) error {
 	if err := syscall.Setresuid(0, 0, 0); err != nil {
 		return errs.Failf("setresuid 0: %w", err)
 	}
-	return setPdeathsig()
+	return parent.Rearm()
 }
 
 // slide: hostname
@@ -132,7 +150,7 @@ func setHostname(name string) error {
 // setIdentity becomes --user, after every mount (they need the namespace's root).
 // Go's syscall versions change every thread of the process: the kernel keeps credentials
 // per thread, and the one that execs must have them.
-func setIdentity(u spec.User, setgroupsDenied bool) error {
+func setIdentity(u spec.User, setgroupsDenied bool, parent *confine.Parent) error {
 	// With setgroups denied (one mapped id) the kernel refuses setgroups(2); the process
 	// then has no supplementary groups to drop anyway.
 	if !setgroupsDenied {
@@ -149,7 +167,7 @@ func setIdentity(u spec.User, setgroupsDenied bool) error {
 	if err := dropInheritable(); err != nil {
 		return err
 	}
-	return setPdeathsig()
+	return parent.Rearm()
 }
 
 // dropInheritable empties the inheritable set, and with it the ambient one: the parent lent
@@ -164,15 +182,6 @@ func dropInheritable() error {
 	data[0].Inheritable, data[1].Inheritable = 0, 0
 	if err := unix.Capset(&hdr, &data[0]); err != nil {
 		return errs.Failf("capset: %w", err)
-	}
-	return nil
-}
-
-// setPdeathsig makes the kernel kill us when mvrc dies. A change of effective id clears
-// it, so every setres*id above is followed by this; on the locked thread that will exec.
-func setPdeathsig() error {
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-		return errs.Failf("prctl: %w", err)
 	}
 	return nil
 }
@@ -219,6 +228,11 @@ func closeOnExec() error {
 // runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
 // that COMMAND started.
 func runInit(ch *channel.Child, s *spec.Spec, path string) {
+	// Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
+	// execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		fail(ch, errs.Failf("prctl dumpable: %w", err))
+	}
 	pid1, err := reaper.Start(path, s.Command, s.Env)
 	if err != nil {
 		fail(ch, lookup.ExecError(s.Command[0], err))

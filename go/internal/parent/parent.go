@@ -23,6 +23,7 @@ import (
 	"mvrc/internal/namespaces"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 )
@@ -123,17 +124,23 @@ func markInheritedCloexec() error {
 	return nil
 }
 
-// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
-// The child's end of the channel becomes its fd 3; the user's command line stays here.
+// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)),
+// from a sealed copy of this binary, never the host's file (see sealed). The child's end of
+// the channel becomes its fd 3, the copy its fd 4; the user's command line stays here.
 func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
+	exe, err := sealed.Exe()
+	if err != nil {
+		return nil, err
+	}
+	defer exe.Close()
 	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
+		Path:       fmt.Sprintf("/proc/self/fd/%d", sealed.ChildFD),
 		Args:       []string{"mvrc-child"},
 		Env:        []string{},
 		Stdin:      os.Stdin,
 		Stdout:     os.Stdout,
 		Stderr:     os.Stderr,
-		ExtraFiles: []*os.File{childEnd},
+		ExtraFiles: []*os.File{childEnd, exe},
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: namespaces.Flags(s.Namespaces),
 			Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
@@ -209,11 +216,61 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 		}
 	}
 	if s.PidFile != "" {
-		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return group, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+		if err := writePidFile(s.PidFile, pid); err != nil {
+			return group, err
 		}
 	}
+	if err := hideFromContainer(); err != nil {
+		return group, err
+	}
 	return group, ch.SendMapped()
+}
+
+// hideFromContainer makes mvrc itself non-dumpable once the child no longer needs it
+// (newuidmap checks that the child's /proc entry is ours). Without a PID namespace the
+// container sees the host's /proc, and through /proc/MVRC/exe, root, cwd and fd it would
+// reach mvrc's binary and the host's files.
+func hideFromContainer() error {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return errs.Failf("prctl dumpable: %w", err)
+	}
+	return nil
+}
+
+// pidFileTries bounds the temporary names writePidFile tries.
+const pidFileTries = 100
+
+// writePidFile writes "PID\n" to a new file beside path and renames it over path: a
+// reader never sees half a file, and whatever sits at path (a symlink planted by a
+// container that can write the directory) is replaced, never followed. The temporary
+// name is .BASE.mvrc-OURPID-N, made with O_EXCL|O_NOFOLLOW.
+func writePidFile(path string, pid int) error {
+	failed := func(err error) error { return errs.Failf("pid file %q: %s", path, errs.Errno(err)) }
+	dir, base := filepath.Split(path)
+	var f *os.File
+	var err error
+	for n := 0; n < pidFileTries; n++ {
+		tmp := filepath.Join(dir, fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n))
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return failed(err)
+	}
+	_, err = f.WriteString(strconv.Itoa(pid) + "\n")
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return failed(err)
+	}
+	return nil
 }
 
 // waitForExec waits until COMMAND runs; if a setup step failed in the child, it reaps the
