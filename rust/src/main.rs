@@ -11,6 +11,7 @@ mod devices;
 mod errs;
 mod idmap;
 mod lookup;
+mod masks;
 mod mounts;
 mod namespaces;
 mod network;

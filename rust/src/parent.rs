@@ -29,6 +29,11 @@ use crate::{child, idmap, reaper, rootfs};
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
 
+/// Printed without a PID namespace: mvrc kills the orphans it finds when COMMAND
+/// exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NO_PID_WARNING: &str =
+    "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
+
 /// Runs the container described by `spec`; returns the exit status for mvrc.
 pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error> {
     let delegated = prepare(&mut spec)?;
@@ -48,6 +53,9 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
     let signals = Signals::block()?;
     let (parent_end, child_end) = channel::pair()?;
     let child = debug.time("clone", || start_child(&spec, child_end))?;
+    if orphans {
+        let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
+    }
     // Declared here, so that it is removed only after the child is reaped.
     let mut cgroup = None;
     if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, debug) {

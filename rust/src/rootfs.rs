@@ -10,10 +10,10 @@ use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::Mode;
 use nix::unistd::{self, chdir, chroot, mkdir};
 
-use crate::devices;
 use crate::errs::{Error, errno, sys};
 use crate::mounts::{self, Root};
 use crate::spec::Spec;
+use crate::{devices, masks};
 
 /// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
 pub fn check(dir: &str) -> Result<String, Error> {
@@ -98,9 +98,14 @@ fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
 /// Fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
 fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
     root.proc(spec.namespaces.contains("pid"))?;
-    devices::setup(root)?;
+    masks::apply(root, "/proc")?;
+    devices::setup(root, spec.namespaces.contains("ipc"))?;
     root.sys(spec.namespaces.contains("net"))?;
-    spec.tmpfs.iter().try_for_each(|dir| root.tmpfs(dir))?;
+    masks::apply(root, "/sys")?;
+    if spec.namespaces.contains("cgroup") {
+        root.cgroup()?;
+    }
+    spec.tmpfs.iter().try_for_each(|t| root.tmpfs(&t.path, t.size))?;
     root.binds(&spec.binds)
 }
 

@@ -166,10 +166,13 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err := needsMount("--read-only", bool(o.readOnly), hasMount); err != nil {
 		return nil, err
 	}
-	for _, dir := range o.tmpfs {
-		if err := insidePath("--tmpfs", dir); err != nil {
+	tmpfs := []spec.Tmpfs{}
+	for _, text := range o.tmpfs {
+		t, err := spec.ParseTmpfs(text)
+		if err != nil {
 			return nil, err
 		}
+		tmpfs = append(tmpfs, t)
 	}
 	if err := needsMount("--tmpfs", len(o.tmpfs) > 0, hasMount); err != nil {
 		return nil, err
@@ -187,7 +190,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	return &spec.Spec{
 		Rootfs: fs.Arg(0), Command: fs.Args()[1:], Namespaces: ns, Hostname: hostname,
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
-		Binds: binds, Tmpfs: append([]string{}, o.tmpfs...), ReadOnly: bool(o.readOnly),
+		Binds: binds, Tmpfs: tmpfs, ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
 		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
 	}, nil

@@ -28,6 +28,10 @@ import (
 	"mvrc/internal/spec"
 )
 
+// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The caller must hold its OS thread for mvrc's whole life: the child's parent-death
 // signal fires when the thread that cloned it exits, not when the process does.
@@ -68,6 +72,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	childEnd.Close()
 	if err != nil {
 		return 0, err
+	}
+	if orphans {
+		fmt.Fprintln(os.Stderr, NoPidWarning)
 	}
 
 	group, err := configure(ch, s, cmd.Process.Pid, cgroupDir, t)

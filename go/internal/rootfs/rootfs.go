@@ -12,6 +12,7 @@ import (
 
 	"mvrc/internal/devices"
 	"mvrc/internal/errs"
+	"mvrc/internal/masks"
 	"mvrc/internal/mounts"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/spec"
@@ -120,14 +121,25 @@ func submounts(root *mounts.Root, s *spec.Spec) error {
 	if err := root.Proc(namespaces.Has(s.Namespaces, "pid")); err != nil {
 		return err
 	}
-	if err := devices.Setup(root); err != nil {
+	if err := masks.Apply(root, "/proc"); err != nil {
+		return err
+	}
+	if err := devices.Setup(root, namespaces.Has(s.Namespaces, "ipc")); err != nil {
 		return err
 	}
 	if err := root.Sys(namespaces.Has(s.Namespaces, "net")); err != nil {
 		return err
 	}
-	for _, dir := range s.Tmpfs {
-		if err := root.Tmpfs(dir); err != nil {
+	if err := masks.Apply(root, "/sys"); err != nil {
+		return err
+	}
+	if namespaces.Has(s.Namespaces, "cgroup") {
+		if err := root.Cgroup(); err != nil {
+			return err
+		}
+	}
+	for _, t := range s.Tmpfs {
+		if err := root.Tmpfs(t.Path, t.Size); err != nil {
 			return err
 		}
 	}

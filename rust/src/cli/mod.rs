@@ -156,9 +156,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
     let binds: Vec<_> = o.binds.iter().map(|b| spec::parse_bind(b)).collect::<Result<_, _>>()?;
     needs_mount("--bind", !binds.is_empty(), has_mount)?;
     needs_mount("--read-only", o.read_only, has_mount)?;
-    for dir in &o.tmpfs {
-        inside_path("--tmpfs", dir)?;
-    }
+    let tmpfs: Vec<_> = o.tmpfs.iter().map(|t| spec::parse_tmpfs(t)).collect::<Result<_, _>>()?;
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
     let limits = parse_limits(&o)?;
@@ -177,7 +175,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         uid_maps,
         gid_maps,
         binds,
-        tmpfs: o.tmpfs,
+        tmpfs,
         read_only: o.read_only,
         overlay: o.overlay,
         chroot: o.chroot,
