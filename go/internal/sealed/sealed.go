@@ -12,7 +12,6 @@ package sealed
 
 import (
 	"errors"
-	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -29,7 +28,7 @@ const Seals = unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE | unix.F
 
 // Exe returns a sealed memfd copy of the running binary, to be exec'd through
 // /proc/self/fd/N. When mvrc already runs from such a copy (a nested mvrc), it is reused.
-// The copy is made in the kernel (copy_file_range/sendfile), not through a buffer.
+// The copy is made in the kernel (sendfile), not through a buffer.
 func Exe() (*os.File, error) {
 	exe, err := os.Open("/proc/self/exe")
 	if err != nil {
@@ -44,7 +43,7 @@ func Exe() (*os.File, error) {
 		return nil, failed("memfd_create", err)
 	}
 	copied := os.NewFile(uintptr(fd), "mvrc (sealed)")
-	if _, err := io.Copy(copied, exe); err != nil {
+	if err := copyAll(copied, exe); err != nil {
 		copied.Close()
 		return nil, failed("copy", err)
 	}
@@ -53,6 +52,21 @@ func Exe() (*os.File, error) {
 		return nil, failed("F_ADD_SEALS", err)
 	}
 	return copied, nil
+}
+
+// copyAll copies src to dst with sendfile(2): no user-space buffer, and no copy_file_range
+// attempt, which the kernel refuses between two filesystems (EXDEV).
+func copyAll(dst, src *os.File) error {
+	for {
+		n, err := unix.Sendfile(int(dst.Fd()), int(src.Fd()), nil, 1<<30)
+		switch {
+		case err == unix.EINTR:
+		case err != nil:
+			return err
+		case n == 0:
+			return nil
+		}
+	}
 }
 
 // memfdCreate asks for an executable memfd: since Linux 6.3 vm.memfd_noexec may make
