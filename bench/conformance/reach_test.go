@@ -219,7 +219,7 @@ const (
 )
 
 // TestKillRaceLeavesBinary is the attack of issue 9: COMMAND runs mvrc from /proc/self/exe
-// and a nested `run --ns ”` whose command climbs out of its chroot, holds /proc/1/exe
+// and a nested run without namespaces whose command climbs out of its chroot, holds /proc/1/exe
 // (that mvrc) with O_PATH and, while mvrc is killed with SIGKILL, tries to write into it.
 // The held file must not be the host's binary, and the binary's bytes never change.
 func TestKillRaceLeavesBinary(t *testing.T) {
