@@ -135,7 +135,7 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
 
 /// Closes every descriptor but stdio and `keep`: clone(2) copied the parent's
 /// whole table, and the parent only marked the caller's fds close-on-exec (it may
-/// still need one: --pid-file /dev/fd/5). The Go child gets the same from its re-exec.
+/// still need one: --pid-file /dev/fd/5/pid). The Go child gets the same from its re-exec.
 fn close_other_fds(keep: RawFd) -> nix::Result<()> {
     let keep = keep as libc::c_uint;
     let ranges = [(3, keep.wrapping_sub(1)), (keep + 1, libc::c_uint::MAX)];

@@ -89,7 +89,7 @@ fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
 
 /// Keeps the caller's descriptors out of the container: without close-on-exec
 /// they would reach COMMAND. Marked, not closed: mvrc may still need one
-/// (--pid-file /dev/fd/5). clone(2) copies them anyway: the child closes every
+/// (--pid-file /dev/fd/5/pid). clone(2) copies them anyway: the child closes every
 /// one first thing (child::close_other_fds), since its --init PID 1 never execs.
 fn mark_inherited_cloexec() -> Result<(), Error> {
     let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;

@@ -121,7 +121,7 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 // markInheritedCloexec keeps the caller's descriptors out of the container: without
 // close-on-exec they would follow us into the child and, under --init, stay open in its
 // PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
-// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
+// closed: mvrc may still need one (--pid-file /dev/fd/5/pid), and the Go runtime owns some.
 // The child is a re-exec, so it starts with only stdio and its channel end: what the
 // Rust child gets by closing every other descriptor first thing after clone.
 func markInheritedCloexec() error {
