@@ -65,7 +65,7 @@ func progress(i int, o Outcome) {
 	if o.Reason != "" {
 		status = "unavailable: " + o.Reason
 	}
-	fmt.Fprintf(os.Stderr, "isolation: [%d/%d] %-10s %s\n", i, len(runtimes.All), o.Runtime, status)
+	fmt.Fprintf(os.Stderr, "isolation: [%d/%d] %-15s %s\n", i, len(runtimes.All), o.Runtime, status)
 }
 
 // workspace stages the rootfs and the twins, with the static chroot breakout as /escape.

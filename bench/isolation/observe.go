@@ -41,6 +41,7 @@ type Outside struct {
 	LoUp       bool              // lo has IFF_UP in its network namespace
 	CapEff     uint64            // effective capabilities
 	CapBnd     uint64            // bounding set: what an exec could still gain
+	Pivoted    bool              // its root is the root of its mount namespace: nothing above "/"
 }
 
 // Host is the host side: its namespaces, the caller, the hostname before and after.
@@ -72,6 +73,10 @@ func script(token, secret string) string {
 		`echo "netdev $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')"`,
 		`echo "lo $(ip link show lo 2>&1 | head -n 1)"`,
 		`echo "caps $(grep -E '^Cap(Eff|Bnd):' /proc/self/status | tr -s '\t\n' '  ')"`,
+		`echo "mounts $(wc -l </proc/self/mountinfo)"`,
+		`echo "devs $(ls -A /dev 2>/dev/null | wc -l)"`,
+		`echo "sys $(grep ' /sys ' /proc/self/mounts | head -n 1)"`,
+		`echo "seccomp $(grep '^Seccomp:' /proc/self/status | tr -d '\t')"`,
 		`echo "mknod $(mknod /tmp/.mvrc-bench-null c 1 3 2>&1 && rm /tmp/.mvrc-bench-null && echo created)"`,
 		`echo ready`,
 		`read -r _ || :`, // EOF is the signal to go: exit 0
@@ -169,6 +174,9 @@ func lookOutside(ws *runtimes.Workspace, token string, host Host) (Outside, erro
 	}
 	slices.Sort(out.NetDevs)
 	if out.LoUp, err = loopbackUp(p.PID); err != nil {
+		return out, err
+	}
+	if out.Pivoted, err = rootIsNamespaceRoot(p.PID); err != nil {
 		return out, err
 	}
 	root := fmt.Sprintf("/proc/%d/root", p.PID)

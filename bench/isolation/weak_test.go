@@ -20,6 +20,9 @@ var failsFor = map[string][]string{
 	"unshare":                    {"host files unreachable", "only lo, up", "capabilities dropped"},
 }
 
+// enteredBy is how the work table must see "/" entered, where the configuration says it.
+var enteredBy = map[string]string{"mvrc --chroot": "chroot", "unshare": "chroot", "mvrc without pid namespace": "pivot_root"}
+
 func TestEveryAssertionHasAWeakRuntime(t *testing.T) {
 	for _, a := range Catalogue {
 		var by []string
@@ -51,6 +54,9 @@ func TestCatalogueFailsWeakRuntimes(t *testing.T) {
 			view, err := Observe(ws, rt, host)
 			if err != nil {
 				t.Fatalf("observing: %v", err)
+			}
+			if root, ok := enteredBy[rt.Name]; ok && WorkOf(view).Root != root {
+				t.Errorf("work: / entered by %s, want %s", WorkOf(view).Root, root)
 			}
 			for _, r := range Judge(rt.Name, view).Verdicts {
 				switch {

@@ -1,4 +1,4 @@
-// Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
+//! Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -51,21 +51,19 @@ impl Root {
             mount(Some(src), target, None::<&str>, flags, None::<&str>).map_err(failed)
         })?;
         // Resolved again: the old descriptor still names the directory under the new mount.
-        match read_only {
-            true => self.at(inside, false, |target| read_only_recursive(target, inside)),
-            false => Ok(()),
+        if !read_only {
+            return Ok(());
         }
+        self.at(inside, false, |target| read_only_recursive(target, inside))
     }
 
     /// `/proc`: a fresh procfs of the new PID namespace; without one, the host's
     /// (a new procfs would show the host's processes anyway).
     pub fn proc(&self, new_pid: bool) -> Result<(), Error> {
-        match new_pid {
-            true => {
-                self.mount("proc", "/proc", MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC, "")
-            }
-            false => self.bind("/proc", "/proc", false),
+        if !new_pid {
+            return self.bind("/proc", "/proc", false);
         }
+        self.mount("proc", "/proc", MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC, "")
     }
 
     /// `/sys`, read-only: a fresh sysfs shows only the new network namespace's
@@ -74,10 +72,10 @@ impl Root {
     /// host's cgroup mounts below it come along: `bind` makes them read-only too.
     pub fn sys(&self, new_net: bool) -> Result<(), Error> {
         let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
-        match new_net {
-            true => self.mount("sysfs", "/sys", flags, ""),
-            false => self.bind("/sys", "/sys", true),
+        if !new_net {
+            return self.bind("/sys", "/sys", true);
         }
+        self.mount("sysfs", "/sys", flags, "")
     }
 
     /// With the cgroup namespace: the cgroup2 tree of the container's own cgroup at

@@ -1,5 +1,5 @@
-// The shared unit vectors of testdata/unit, read by every module's tests: the same inputs and
-// expected outputs the Go twin's tests read (go/internal/vectors).
+//! The shared unit vectors of testdata/unit, read by every module's tests: the same inputs and
+//! expected outputs the Go twin's tests read (go/internal/vectors).
 
 use serde_json::Value;
 use std::path::Path;

@@ -5,7 +5,6 @@ package confine
 
 import (
 	"bytes"
-	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -23,19 +22,19 @@ import (
 // status file in the caller's /proc, opened while that /proc is still mounted (before the
 // rootfs step), names the parent in the caller's PID namespace, where mvrc is visible.
 type Parent struct {
-	status *os.File
+	status int // the fd; plain system calls, as os.File would set up the runtime's poller
 	pid    int // the parent's pid in that /proc when we started; 0: it cannot see mvrc
 }
 
 // WatchParent opens our status file and notes our parent. Call it before any change of id.
 func WatchParent() (*Parent, error) {
-	f, err := os.Open("/proc/self/status")
+	fd, err := unix.Open("/proc/self/status", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return nil, errs.Failf("parent check: open /proc/self/status: %s", errs.Errno(err))
 	}
-	p := &Parent{status: f}
+	p := &Parent{status: fd}
 	if p.pid, err = p.current(); err != nil {
-		f.Close()
+		unix.Close(fd)
 		return nil, err
 	}
 	return p, nil
@@ -58,13 +57,13 @@ func (p *Parent) Rearm() error {
 }
 
 // Close lets go of the caller's /proc: --init's PID 1 never execs, so nothing would.
-func (p *Parent) Close() { p.status.Close() }
+func (p *Parent) Close() { unix.Close(p.status) }
 
 // current reads PPid from the status file again (a read at offset 0 regenerates it).
 func (p *Parent) current() (int, error) {
 	buf := make([]byte, 4096)
-	n, err := p.status.ReadAt(buf, 0)
-	if err != nil && n == 0 {
+	n, err := unix.Pread(p.status, buf, 0)
+	if err != nil {
 		return 0, errs.Failf("parent check: read /proc/self/status: %s", errs.Errno(err))
 	}
 	pid, ok := PPid(buf[:n])

@@ -15,13 +15,13 @@ const (
 	NotFound   = 127 // COMMAND was not found in the container
 )
 
-// UsageHint is the second line printed after a usage error.
-const UsageHint = "Run 'mvrc help run' for usage."
+// usageHint is the second line printed after a usage error.
+const usageHint = "Run 'mvrc help run' for usage."
 
 // Error is a failure that knows its exit code. Its message is the line without "mvrc: ".
 type Error struct {
 	Code  int
-	Usage bool // a usage error also prints UsageHint
+	Usage bool // a usage error also prints usageHint
 	Err   error
 }
 
@@ -52,9 +52,15 @@ func Report(err error) (lines []string, code int) {
 		return []string{line}, Failed
 	}
 	if e.Usage {
-		return []string{line, UsageHint}, e.Code
+		return []string{line, usageHint}, e.Code
 	}
 	return []string{line}, e.Code
+}
+
+// Code is the exit code of err: its own, or Failed for an error that is not an *Error.
+func Code(err error) int {
+	_, code := Report(err)
+	return code
 }
 
 // Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's

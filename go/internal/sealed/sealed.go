@@ -12,7 +12,6 @@ package sealed
 
 import (
 	"errors"
-	"os"
 
 	"golang.org/x/sys/unix"
 
@@ -26,39 +25,39 @@ const ChildFD = 4
 // Seals are the seals the copy carries; F_SEAL_SEAL last, so no one can lift the others.
 const Seals = unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE | unix.F_SEAL_SEAL
 
-// Exe returns a sealed memfd copy of the running binary, to be exec'd through
-// /proc/self/fd/N. When mvrc already runs from such a copy (a nested mvrc), it is reused.
-// The copy is made in the kernel (sendfile), not through a buffer.
-func Exe() (*os.File, error) {
-	exe, err := os.Open("/proc/self/exe")
+// Exe returns a descriptor of a sealed memfd copy of the running binary, to be exec'd
+// through /proc/self/fd/N; the caller closes it. When mvrc already runs from such a copy (a
+// nested mvrc), that copy is reused. Plain system calls: os.File would set up the runtime's
+// poller for nothing, and the copy is made in the kernel (sendfile), not through a buffer.
+func Exe() (int, error) {
+	exe, err := unix.Open("/proc/self/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, failed("open /proc/self/exe", err)
+		return -1, failed("open /proc/self/exe", err)
 	}
-	if seals, err := unix.FcntlInt(exe.Fd(), unix.F_GET_SEALS, 0); err == nil && seals&Seals == Seals {
+	if seals, err := unix.FcntlInt(uintptr(exe), unix.F_GET_SEALS, 0); err == nil && seals&Seals == Seals {
 		return exe, nil
 	}
-	defer exe.Close()
-	fd, err := memfdCreate()
+	defer unix.Close(exe)
+	copied, err := memfdCreate()
 	if err != nil {
-		return nil, failed("memfd_create", err)
+		return -1, failed("memfd_create", err)
 	}
-	copied := os.NewFile(uintptr(fd), "mvrc (sealed)")
 	if err := copyAll(copied, exe); err != nil {
-		copied.Close()
-		return nil, failed("copy", err)
+		unix.Close(copied)
+		return -1, failed("copy", err)
 	}
-	if _, err := unix.FcntlInt(copied.Fd(), unix.F_ADD_SEALS, Seals); err != nil {
-		copied.Close()
-		return nil, failed("F_ADD_SEALS", err)
+	if _, err := unix.FcntlInt(uintptr(copied), unix.F_ADD_SEALS, Seals); err != nil {
+		unix.Close(copied)
+		return -1, failed("F_ADD_SEALS", err)
 	}
 	return copied, nil
 }
 
 // copyAll copies src to dst with sendfile(2): no user-space buffer, and no copy_file_range
 // attempt, which the kernel refuses between two filesystems (EXDEV).
-func copyAll(dst, src *os.File) error {
+func copyAll(dst, src int) error {
 	for {
-		n, err := unix.Sendfile(int(dst.Fd()), int(src.Fd()), nil, 1<<30)
+		n, err := unix.Sendfile(dst, src, nil, 1<<30)
 		switch {
 		case err == unix.EINTR:
 		case err != nil:

@@ -11,8 +11,8 @@ import (
 	"mvrc/internal/idmap"
 )
 
-// Path is the container's PATH unless -e replaces it.
-const Path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+// defaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // DefaultHostname is the hostname inside when uts is in --ns.
 const DefaultHostname = "mvrc"
@@ -28,24 +28,24 @@ const minCPUs = 0.01
 
 // Spec is everything the child needs; it travels to the child as JSON over the channel.
 type Spec struct {
-	Rootfs     string      `json:"rootfs"`
-	Command    []string    `json:"command"`
-	Namespaces []string    `json:"namespaces"`
-	Hostname   string      `json:"hostname"`
-	Env        []string    `json:"env"`
-	Workdir    string      `json:"workdir"`
-	User       User        `json:"user"`
-	UIDMaps    []idmap.Map `json:"uid_maps"`
-	GIDMaps    []idmap.Map `json:"gid_maps"`
-	Binds      []Bind      `json:"binds"`
-	Tmpfs      []Tmpfs     `json:"tmpfs"`
-	ReadOnly   bool        `json:"read_only"`
-	Overlay    bool        `json:"overlay"`
-	Chroot     bool        `json:"chroot"`
-	Init       bool        `json:"init"`
-	PidFile    string      `json:"pid_file"`
-	Debug      bool        `json:"debug"`
-	Limits     Limits      `json:"limits"`
+	Rootfs     string        `json:"rootfs"`
+	Command    []string      `json:"command"`
+	Namespaces []string      `json:"namespaces"`
+	Hostname   string        `json:"hostname"`
+	Env        []string      `json:"env"`
+	Workdir    string        `json:"workdir"`
+	User       User          `json:"user"`
+	UIDMaps    []idmap.IDMap `json:"uid_maps"`
+	GIDMaps    []idmap.IDMap `json:"gid_maps"`
+	Binds      []Bind        `json:"binds"`
+	Tmpfs      []Tmpfs       `json:"tmpfs"`
+	ReadOnly   bool          `json:"read_only"`
+	Overlay    bool          `json:"overlay"`
+	Chroot     bool          `json:"chroot"`
+	Init       bool          `json:"init"`
+	PidFile    string        `json:"pid_file"`
+	Debug      bool          `json:"debug"`
+	Limits     Limits        `json:"limits"`
 }
 
 // User is the identity of COMMAND inside the container.

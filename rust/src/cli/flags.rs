@@ -1,5 +1,5 @@
-// Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
-// wording (pflag, which the Go twin uses, is the reference for what a command line means).
+//! Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
+//! wording (pflag, which the Go twin uses, is the reference for what a command line means).
 
 use lexopt::Parser;
 
@@ -11,10 +11,7 @@ use crate::errs::UsageError;
 pub fn value(parser: &mut Parser, name: &str) -> Result<String, UsageError> {
     if let Some(rest) = parser.optional_value() {
         let rest = rest.to_string_lossy().into_owned();
-        return Ok(match name.starts_with("--") {
-            true => rest,
-            false => short_value(rest),
-        });
+        return Ok(if name.starts_with("--") { rest } else { short_value(rest) });
     }
     match parser.value() {
         Ok(v) => Ok(v.to_string_lossy().into_owned()),
@@ -47,10 +44,10 @@ pub fn help(parser: &mut Parser, name: &str) -> Result<(), UsageError> {
         Some(_) if name == "--help" => true,
         Some(rest) => rest.len() > 1 && rest.to_string_lossy().starts_with('='),
     };
-    match refused {
-        true => Err(UsageError::TakesNoValue("--help".into())),
-        false => Ok(()),
+    if refused {
+        return Err(UsageError::TakesNoValue("--help".into()));
     }
+    Ok(())
 }
 
 /// An unknown flag as pflag spells it: `--nope=1` is "--nope", but `--=x` (which lexopt

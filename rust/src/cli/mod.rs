@@ -1,4 +1,4 @@
-// The command line: argv → a Spec or a usage error; help and version are answered here.
+//! The command line: argv → a Spec or a usage error; help and version are answered here.
 
 mod flags;
 mod usage;
@@ -6,7 +6,7 @@ mod usage;
 use lexopt::{Arg, Parser};
 
 use crate::errs::UsageError;
-use crate::idmap::IdMap;
+use crate::idmap::{self, IdMap};
 use crate::namespaces::{self, Namespaces};
 use crate::spec::{self, DEFAULT_HOSTNAME, Limits, Spec, User};
 
@@ -122,7 +122,7 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
 
 /// Validates the options in the order of SPEC's table, then ROOTFS and COMMAND.
 fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec, UsageError> {
-    let namespaces = Namespaces::parse(o.ns.as_deref().unwrap_or(namespaces::DEFAULT))?;
+    let namespaces = Namespaces::parse(&o.ns.clone().unwrap_or_else(|| namespaces::default().join(",")))?;
     let (has_user, has_uts, has_mount) =
         (namespaces.contains("user"), namespaces.contains("uts"), namespaces.contains("mount"));
     if let Some(name) = &o.hostname {
@@ -199,10 +199,10 @@ fn inside_path(flag: &'static str, dir: &str) -> Result<(), UsageError> {
 
 /// Without a mount namespace nothing is mounted, so a flag that mounts would be ignored.
 fn needs_mount(flag: &'static str, given: bool, has_mount: bool) -> Result<(), UsageError> {
-    match given && !has_mount {
-        true => Err(UsageError::NeedsMountNamespace(flag)),
-        false => Ok(()),
+    if given && !has_mount {
+        return Err(UsageError::NeedsMountNamespace(flag));
     }
+    Ok(())
 }
 
 /// The maps of one kind: as given, or the caller's own id as container root.
@@ -217,10 +217,10 @@ fn maps(flag: &'static str, texts: &[String], own: u32, has_user: bool) -> Resul
 }
 
 fn mapped(user: &str, kind: &'static str, id: u32, maps: &[IdMap]) -> Result<(), UsageError> {
-    match maps.iter().any(|m| m.contains(id)) {
-        true => Ok(()),
-        false => Err(UsageError::NotMapped { user: user.into(), kind, id }),
+    if !idmap::contains(maps, id) {
+        return Err(UsageError::NotMapped { user: user.into(), kind, id });
     }
+    Ok(())
 }
 
 fn parse_limits(o: &Options) -> Result<Limits, UsageError> {

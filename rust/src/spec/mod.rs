@@ -1,5 +1,5 @@
-// The Spec of one run: its defaults, and the option values that are pure text rules
-// (--hostname, --user, --bind, sizes); the environment rules live in spec/env.rs.
+//! The Spec of one run: its defaults, and the option values that are pure text rules
+//! (--hostname, --user, --bind, sizes); the environment rules live in spec/env.rs.
 
 mod env;
 
@@ -9,8 +9,8 @@ use crate::errs::UsageError;
 use crate::idmap::IdMap;
 use crate::namespaces::Namespaces;
 
-/// The container's PATH, as every OCI runtime sets it.
-pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The container's PATH unless -e replaces it, as every OCI runtime sets it.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const DEFAULT_HOSTNAME: &str = "mvrc";
 
 /// The reason given for a ".." in a path inside the container.
@@ -87,10 +87,10 @@ pub struct Limits {
 
 /// Checks `--hostname`: 1 to 64 bytes, what sethostname(2) takes.
 pub fn check_hostname(name: &str) -> Result<(), UsageError> {
-    match (1..=MAX_HOSTNAME).contains(&name.len()) {
-        true => Ok(()),
-        false => Err(UsageError::invalid("--hostname", name, "want 1 to 64 characters")),
+    if !(1..=MAX_HOSTNAME).contains(&name.len()) {
+        return Err(UsageError::invalid("--hostname", name, "want 1 to 64 characters"));
     }
+    Ok(())
 }
 
 /// Whether a path has a ".." component; a mount target with one could climb out of ROOTFS.
