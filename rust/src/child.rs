@@ -1,5 +1,6 @@
 //! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -12,10 +13,55 @@ use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid,
 use crate::channel::ChildEnd;
 use crate::confine::{self, Parent};
 use crate::debug::Timer;
-use crate::errs::{Error, FAILED, sys};
+use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
 use crate::{caps, command, fds, network, reaper, rootfs};
+
+/// A setup step that failed in the container; the parent prints it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("setresgid {gid}: {}", text(*.source))]
+    Setresgid { gid: u32, source: Errno },
+    #[error("setresuid {uid}: {}", text(*.source))]
+    Setresuid { uid: u32, source: Errno },
+    #[error("setgroups: {}", text(*.0))]
+    Setgroups(Errno),
+    #[error("prctl dumpable: {}", text(*.0))]
+    Dumpable(Errno),
+    #[error("setsid: {}", text(*.0))]
+    Setsid(Errno),
+    #[error("sethostname {}: {}", quote(.name), text(*.source))]
+    Hostname { name: OsString, source: Errno },
+    #[error("workdir {}: no such directory in the container", quote(.dir))]
+    WorkdirMissing { dir: OsString },
+    #[error("workdir {}: {}", quote(.dir), text(*.source))]
+    Workdir { dir: OsString, source: Errno },
+    #[error(transparent)]
+    Rootfs(#[from] rootfs::Error),
+    #[error(transparent)]
+    Network(#[from] network::Error),
+    #[error(transparent)]
+    Caps(#[from] caps::Error),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Command(#[from] command::Error),
+    #[error(transparent)]
+    Reaper(#[from] reaper::Error),
+    #[error(transparent)]
+    Confine(#[from] confine::Error),
+}
+
+impl Error {
+    /// The exit status: 126 or 127 when COMMAND could not run, 125 for mvrc's own failures.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Command(err) | Error::Reaper(reaper::Error::Exec(err)) => err.code(),
+            _ => FAILED,
+        }
+    }
+}
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -86,15 +132,15 @@ fn become_root(spec: &Spec, parent: &Parent) -> Result<(), Error> {
         return Ok(());
     }
     let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
-    setresgid(gid, gid, gid).map_err(sys("setresgid 0"))?;
-    setresuid(uid, uid, uid).map_err(sys("setresuid 0"))?;
-    parent.rearm()
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: 0, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: 0, source })?;
+    Ok(parent.rearm()?)
 }
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
-fn set_hostname(name: &str) -> Result<(), Error> {
-    sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
+fn set_hostname(name: &OsStr) -> Result<(), Error> {
+    sethostname(name).map_err(|source| Error::Hostname { name: name.into(), source })
 }
 // end slide
 
@@ -104,14 +150,14 @@ fn set_identity(user: User, setgroups_denied: bool, parent: &Parent) -> Result<(
     // With setgroups denied (one mapped id) the kernel refuses setgroups(2);
     // the process then has no supplementary groups to drop anyway.
     if !setgroups_denied {
-        setgroups(&[]).map_err(sys("setgroups"))?;
+        setgroups(&[]).map_err(Error::Setgroups)?;
     }
     let (uid, gid) = (Uid::from_raw(user.uid), Gid::from_raw(user.gid));
-    setresgid(gid, gid, gid).map_err(sys(format!("setresgid {gid}")))?;
-    setresuid(uid, uid, uid).map_err(sys(format!("setresuid {uid}")))?;
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: user.gid, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: user.uid, source })?;
     // A change of effective id clears the parent-death signal: every setres*id is
     // followed by this.
-    parent.rearm()
+    Ok(parent.rearm()?)
 }
 
 /// Makes us the leader of a new session without a controlling terminal: the
@@ -119,7 +165,7 @@ fn set_identity(user: User, setgroups_denied: bool, parent: &Parent) -> Result<(
 /// session could push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226,
 /// bubblewrap's escape).
 fn new_session() -> Result<(), Error> {
-    setsid().map(drop).map_err(sys("setsid"))
+    setsid().map(drop).map_err(Error::Setsid)
 }
 
 /// Reads /proc/self/setgroups: the parent writes "deny" for an unprivileged gid map.
@@ -127,7 +173,7 @@ fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
-fn set_workdir(dir: &str) -> Result<(), Error> {
+fn set_workdir(dir: &OsStr) -> Result<(), Error> {
     match chdir(dir) {
         Ok(()) => Ok(()),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),
@@ -140,12 +186,12 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     // Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
     // execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
-    if let Err(err) = prctl::set_dumpable(false).map_err(sys("prctl dumpable")) {
-        return fail(&channel, &err);
+    if let Err(errno) = prctl::set_dumpable(false) {
+        return fail(&channel, &Error::Dumpable(errno));
     }
     let init = match reaper::start(path, &spec.command, &spec.env) {
         Ok(init) => init,
-        Err(err) => return fail(&channel, &err),
+        Err(err) => return fail(&channel, &err.into()),
     };
     drop(channel);
     init.wait()
@@ -158,3 +204,22 @@ fn fail(channel: &ChildEnd, err: &Error) -> i32 {
     err.code()
 }
 // end slide
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let workdir = Error::WorkdirMissing { dir: "/nope".into() };
+        assert_eq!(workdir.to_string(), r#"workdir "/nope": no such directory in the container"#);
+        assert_eq!(workdir.code(), FAILED);
+        let missing = Error::from(command::exec_error("x", Errno::ENOTDIR));
+        assert_eq!(
+            (missing.code(), missing.to_string()),
+            (127, r#"exec "x": no such file or directory"#.into())
+        );
+        let denied = Error::from(reaper::Error::Exec(command::exec_error("x", Errno::EISDIR)));
+        assert_eq!((denied.code(), denied.to_string()), (126, r#"exec "x": permission denied"#.into()));
+    }
+}

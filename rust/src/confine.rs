@@ -10,7 +10,24 @@ use nix::libc;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 
-use crate::errs::{Error, errno, sys};
+use crate::errs::{errno, text};
+
+/// What failed while confining the child.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("prctl: {}", text(*.0))]
+    Pdeathsig(Errno),
+    #[error("parent check: {what}: {}", text(*.source))]
+    Status { what: &'static str, source: Errno },
+    #[error("parent check: no PPid in /proc/self/status")]
+    NoPPid,
+    #[error("parent check: mvrc (pid {pid}) is gone")]
+    ParentGone { pid: i32 },
+    #[error("joining a new session keyring: {}", text(*.0))]
+    Keyring(Errno),
+    #[error("prctl no_new_privs: {}", text(*.0))]
+    NoNewPrivs(Errno),
+}
 
 /// Watches the parent mvrc from the child. The kernel forgets PR_SET_PDEATHSIG at every
 /// change of effective id; a parent that dies between that change and the re-arm sends no
@@ -31,7 +48,7 @@ impl Parent {
     /// Opens our status file and notes our parent. Call it before any change of id.
     pub fn watch() -> Result<Parent, Error> {
         let status = File::open("/proc/self/status")
-            .map_err(|e| Error::ParentCheck { what: "open /proc/self/status", source: errno(&e) })?;
+            .map_err(|e| Error::Status { what: "open /proc/self/status", source: errno(&e) })?;
         let mut parent = Parent { status, pid: 0 };
         parent.pid = parent.current()?;
         Ok(parent)
@@ -40,7 +57,7 @@ impl Parent {
     /// Sets the parent-death signal again and fails if the parent is no longer the one we
     /// started with (it died and we were handed to a reaper).
     pub fn rearm(&self) -> Result<(), Error> {
-        prctl::set_pdeathsig(Signal::SIGKILL).map_err(sys("prctl"))?;
+        prctl::set_pdeathsig(Signal::SIGKILL).map_err(Error::Pdeathsig)?;
         match self.current()? {
             now if now == self.pid => Ok(()),
             _ => Err(Error::ParentGone { pid: self.pid }),
@@ -53,8 +70,8 @@ impl Parent {
         let n = self
             .status
             .read_at(&mut buf, 0)
-            .map_err(|e| Error::ParentCheck { what: "read /proc/self/status", source: errno(&e) })?;
-        ppid(&buf[..n]).ok_or(Error::ParentUnknown)
+            .map_err(|e| Error::Status { what: "read /proc/self/status", source: errno(&e) })?;
+        ppid(&buf[..n]).ok_or(Error::NoPPid)
     }
 }
 
@@ -75,7 +92,10 @@ pub fn new_session_keyring() -> Result<(), Error> {
     // SAFETY: nix has no keyctl. This operation takes one pointer argument, NULL here,
     // and touches no memory of ours.
     match unsafe { libc::syscall(libc::SYS_keyctl, join, none) } {
-        -1 if Errno::last() != Errno::ENOSYS => Err(sys("joining a new session keyring")(Errno::last())),
+        -1 => match Errno::last() {
+            Errno::ENOSYS => Ok(()),
+            errno => Err(Error::Keyring(errno)),
+        },
         _ => Ok(()),
     }
 }
@@ -83,7 +103,7 @@ pub fn new_session_keyring() -> Result<(), Error> {
 /// Sets no_new_privs: no execve in the container can gain privileges (setuid, setgid and
 /// file capabilities are ignored), and it survives every fork and exec.
 pub fn no_new_privs() -> Result<(), Error> {
-    prctl::set_no_new_privs().map_err(sys("prctl no_new_privs"))
+    prctl::set_no_new_privs().map_err(Error::NoNewPrivs)
 }
 
 #[cfg(test)]

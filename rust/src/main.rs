@@ -29,7 +29,18 @@ use std::io::{self, Write};
 use std::time::Instant;
 
 use cli::{Action, Caller};
-use errs::Error;
+use errs::UsageError;
+
+/// Why mvrc failed: its command line, or the run.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
+    #[error(transparent)]
+    Run(#[from] parent::Error),
+}
 
 fn main() {
     let started = Instant::now();
@@ -41,10 +52,11 @@ fn main() {
 }
 
 fn run(started: Instant) -> Result<i32, Error> {
-    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
-    let hostname = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    // Bytes, never text: a path or a value need not be UTF-8, and a lossy one names another file.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let hostname = nix::unistd::gethostname().unwrap_or_default();
     let caller = Caller {
-        env: &|key| std::env::var_os(key).map(|v| v.to_string_lossy().into_owned()),
+        env: &|key| std::env::var_os(key),
         uid: nix::unistd::geteuid().as_raw(),
         gid: nix::unistd::getegid().as_raw(),
         hostname: &hostname,
@@ -58,16 +70,24 @@ fn run(started: Instant) -> Result<i32, Error> {
         }
         Action::Run(spec) => {
             sealed::reexec_unless_sealed()?;
-            return parent::run(*spec, started);
+            return Ok(parent::run(*spec, started)?);
         }
     }
     Ok(0)
 }
 
-/// Prints `err`'s line(s) on stderr and returns its exit code. A closed stderr
-/// must not turn a clean failure into a panic: the write is best effort.
+/// Prints `err`'s line on stderr (and the hint after a usage error); returns its
+/// exit code. A closed stderr must not turn a clean failure into a panic: the write
+/// is best effort.
 fn report(err: &Error) -> i32 {
-    let (lines, code) = errs::report(err);
-    let _ = writeln!(io::stderr(), "{}", lines.join("\n"));
-    code
+    let mut stderr = io::stderr();
+    let _ = writeln!(stderr, "mvrc: {err}");
+    match err {
+        Error::Usage(_) => {
+            let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
+            errs::FAILED
+        }
+        Error::Sealed(_) => errs::FAILED,
+        Error::Run(err) => err.code(),
+    }
 }

@@ -19,7 +19,15 @@ use nix::libc;
 use nix::sys::memfd::{MFdFlags, memfd_create};
 use nix::unistd::fexecve;
 
-use crate::errs::{Error, errno};
+use crate::errs::{errno, text};
+
+/// A step of making or entering the copy that failed: `sealed copy: OP: ERRNO TEXT`.
+#[derive(Debug, thiserror::Error)]
+#[error("sealed copy: {op}: {}", text(*.source))]
+pub struct Error {
+    op: &'static str,
+    source: Errno,
+}
 
 /// The seals the copy carries; F_SEAL_SEAL, so no one can lift the others.
 fn seals() -> SealFlag {
@@ -30,7 +38,7 @@ fn seals() -> SealFlag {
 /// this very command line from it (same argv, same environment), and does not return.
 /// The copy is made in the kernel (copy_file_range/sendfile), not through a buffer.
 pub fn reexec_unless_sealed() -> Result<(), Error> {
-    let failed = |op: &'static str| move |source: Errno| Error::Sealed { op, source };
+    let failed = |op: &'static str| move |source: Errno| Error { op, source };
     let mut exe = File::open("/proc/self/exe").map_err(|e| failed("open /proc/self/exe")(errno(&e)))?;
     if fcntl(&exe, FcntlArg::F_GET_SEALS).is_ok_and(|got| SealFlag::from_bits_truncate(got).contains(seals()))
     {
@@ -45,7 +53,7 @@ pub fn reexec_unless_sealed() -> Result<(), Error> {
         .collect();
     // The copy is close-on-exec: the kernel holds it as our executable, no fd remains.
     let Err(source) = fexecve(&copy, &args, &env);
-    Err(Error::Sealed { op: "exec", source })
+    Err(Error { op: "exec", source })
 }
 
 /// An executable memfd: since Linux 6.3 vm.memfd_noexec may make memfds non-executable

@@ -30,7 +30,7 @@ type Parent struct {
 func WatchParent() (*Parent, error) {
 	fd, err := unix.Open("/proc/self/status", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, errs.Failf("parent check: open /proc/self/status: %s", errs.Errno(err))
+		return nil, errs.Failf("parent check: open /proc/self/status: %w", err)
 	}
 	p := &Parent{status: fd}
 	if p.pid, err = p.current(); err != nil {
@@ -64,7 +64,7 @@ func (p *Parent) current() (int, error) {
 	buf := make([]byte, 4096)
 	n, err := unix.Pread(p.status, buf, 0)
 	if err != nil {
-		return 0, errs.Failf("parent check: read /proc/self/status: %s", errs.Errno(err))
+		return 0, errs.Failf("parent check: read /proc/self/status: %w", err)
 	}
 	pid, ok := PPid(buf[:n])
 	if !ok {

@@ -106,7 +106,7 @@ func Write(pid int, uid, gid uint32, uidMaps, gidMaps []IDMap) error {
 		// denied first, or the process could drop a group that was denying it access.
 		path := fmt.Sprintf("/proc/%d/setgroups", pid)
 		if err := os.WriteFile(path, []byte("deny"), 0); err != nil {
-			return errs.Failf("writing setgroups: %s", errs.Errno(err))
+			return errs.Failf("writing setgroups: %w", err)
 		}
 	}
 	return writeMap(pid, "gid", gidPlan, gidMaps)
@@ -120,7 +120,7 @@ func writeMap(pid int, kind string, p Plan, maps []IDMap) error {
 	}
 	path := fmt.Sprintf("/proc/%d/%s_map", pid, kind)
 	if err := os.WriteFile(path, []byte(mapLines(maps)), 0); err != nil {
-		return errs.Failf("writing %s map: %s", kind, errs.Errno(err))
+		return errs.Failf("writing %s map: %w", kind, err)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func runHelper(name string, args []string) error {
 		// Not on PATH: what execve says for a missing file, as the Rust twin reports it.
 		return errs.Failf("%s: %s", name, syscall.ENOENT)
 	case !errors.As(err, &exit):
-		return errs.Failf("%s: %s", name, errs.Errno(err))
+		return errs.Failf("%s: %w", name, err)
 	}
 	if ws := exit.Sys().(syscall.WaitStatus); ws.Signaled() {
 		return errs.Failf("%s: killed by signal %d", name, ws.Signal())

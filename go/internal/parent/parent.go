@@ -181,7 +181,7 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
@@ -227,7 +227,7 @@ const pidFileTries = 100
 // container that can write the directory) is replaced, never followed. The temporary
 // name is .BASE.mvrc-OURPID-N, made with O_EXCL|O_NOFOLLOW.
 func writePidFile(path string, pid int) error {
-	failed := func(err error) error { return errs.Failf("pid file %q: %s", path, errs.Errno(err)) }
+	failed := func(err error) error { return errs.Failf("pid file %q: %w", path, err) }
 	dir, base := filepath.Split(path)
 	var f *os.File
 	var err error

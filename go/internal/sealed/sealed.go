@@ -81,5 +81,5 @@ func memfdCreate() (int, error) {
 
 // failed is the error line of a step: `mvrc: sealed copy: OP: ERRNO TEXT`.
 func failed(op string, err error) error {
-	return errs.Failf("sealed copy: %s: %s", op, errs.Errno(err))
+	return errs.Failf("sealed copy: %s: %w", op, err)
 }
