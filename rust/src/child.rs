@@ -6,13 +6,14 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
 use crate::confine::{self, Parent};
-use crate::debug::Timer;
+use crate::debug::{self, Timer};
 use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
@@ -31,6 +32,8 @@ pub enum Error {
     Dumpable(Errno),
     #[error("setsid: {}", text(*.0))]
     Setsid(Errno),
+    #[error("creating the cgroup namespace: {}", text(*.0))]
+    CgroupNamespace(Errno),
     #[error("sethostname {}: {}", quote(.name), text(*.source))]
     Hostname { name: OsString, source: Errno },
     #[error("workdir {}: no such directory in the container", quote(.dir))]
@@ -92,10 +95,13 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let timer = Timer::new(spec.debug);
+    // What the child cost before its first step: the Go child's exec and runtime start.
+    timer.report("child-runtime", debug::cpu());
     // Before the first change of id, while the caller's /proc is still mounted; dropped
     // (closed) when setup returns, before --init's PID 1 could keep it.
     let parent = Parent::watch()?;
     become_root(spec, &parent)?;
+    own_cgroup_namespace(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).
     let denied = setgroups_denied();
@@ -135,6 +141,16 @@ fn become_root(spec: &Spec, parent: &Parent) -> Result<(), Error> {
     setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: 0, source })?;
     setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: 0, source })?;
     Ok(parent.rearm()?)
+}
+
+/// Starts a cgroup namespace again once the parent has moved us into the
+/// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted
+/// at the caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+fn own_cgroup_namespace(spec: &Spec) -> Result<(), Error> {
+    if !spec.namespaces.contains("cgroup") || !spec.limits.any() {
+        return Ok(());
+    }
+    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(Error::CgroupNamespace)
 }
 
 // slide: hostname

@@ -107,9 +107,12 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         orphans::become_subreaper()?;
     }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
+    let blocking = Instant::now();
     let signals = Signals::block()?;
+    let blocked = blocking.elapsed();
     let (parent_end, child_end) = channel::pair()?;
     let child = timer.time("clone", || start_child(&spec, child_end))?;
+    timer.report("signals", blocked); // after clone, where the Go twin waits for its catching
     if orphans {
         let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
     }
