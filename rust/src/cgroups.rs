@@ -3,11 +3,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use nix::sched::{CloneFlags, unshare};
 use nix::sys::statfs::{CGROUP2_SUPER_MAGIC, statfs};
 use nix::unistd::{AccessFlags, Pid, access};
 
 use crate::errs::{Error, io_text};
-use crate::spec::Limits;
+use crate::spec::{Limits, Spec};
 
 const ROOT: &str = "/sys/fs/cgroup";
 
@@ -80,6 +81,19 @@ impl Delegated {
         write("cgroup.procs", child.to_string())?;
         Ok(cgroup)
     }
+}
+
+/// Whether the child makes its cgroup namespace itself, once the parent has
+/// moved it into its cgroup, instead of clone(2): a cgroup namespace's root is
+/// the cgroup its maker is in at that moment, and the container must see its
+/// own cgroup, the one with the limits, as the root (not "/../mvrc-PID").
+pub fn late_namespace(spec: &Spec) -> bool {
+    spec.limits.any() && spec.namespaces.contains("cgroup")
+}
+
+/// Makes the late cgroup namespace (`late_namespace`), in the child.
+pub fn enter_namespace() -> Result<(), Error> {
+    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(|source| Error::Clone { source, without_user: false })
 }
 
 /// The directory of the parent of the cgroup named by the `0::/PATH` line of

@@ -15,7 +15,7 @@ use crate::debug::Debug;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap::IdMap;
 use crate::spec::{Spec, User};
-use crate::{caps, lookup, network, reaper, rootfs};
+use crate::{caps, cgroups, lookup, network, reaper, rootfs};
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -46,6 +46,9 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let debug = Debug::new(spec.debug);
+    if cgroups::late_namespace(spec) {
+        cgroups::enter_namespace()?;
+    }
     become_root(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).

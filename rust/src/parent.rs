@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use nix::errno::Errno;
 use nix::libc;
-use nix::sched::clone;
+use nix::sched::{CloneFlags, clone};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::{Pid, getegid, geteuid};
@@ -107,7 +107,11 @@ fn start_child(spec: &Spec, child_end: channel::ChildEnd) -> Result<Pid, Error> 
         Some(end) => child::run(spec, end) as isize,
         None => crate::errs::FAILED as isize,
     });
-    let flags = spec.namespaces.flags();
+    let mut flags = spec.namespaces.flags();
+    if cgroups::late_namespace(spec) {
+        // Made by the child once it is in its cgroup.
+        flags.remove(CloneFlags::CLONE_NEWCGROUP);
+    }
     // SAFETY: mvrc is single-threaded, so the child (a copy of this process, no
     // CLONE_VM) may run any code; the stack is ours alone and large enough for it.
     let cloned = unsafe { clone(body, &mut stack, flags, Some(Signal::SIGCHLD as i32)) };

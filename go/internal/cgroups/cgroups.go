@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/namespaces"
 	"mvrc/internal/spec"
 )
 
@@ -86,6 +87,22 @@ func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
 		}
 	}
 	return g, nil
+}
+
+// LateNamespace says whether the child makes its cgroup namespace itself, once the parent has
+// moved it into its cgroup, instead of clone(2): a cgroup namespace's root is the cgroup its
+// maker is in at that moment, and the container must see its own cgroup, the one with the
+// limits, as the root (not "/../mvrc-PID").
+func LateNamespace(s *spec.Spec) bool {
+	return s.Limits.Any() && namespaces.Has(s.Namespaces, "cgroup")
+}
+
+// EnterNamespace makes the late cgroup namespace (LateNamespace), in the child.
+func EnterNamespace() error {
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	}
+	return nil
 }
 
 // Remove deletes the cgroup once its processes are gone.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"mvrc/internal/caps"
+	"mvrc/internal/cgroups"
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
@@ -58,6 +59,11 @@ func Run() {
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
 	t := debug.New(s.Debug)
+	if cgroups.LateNamespace(s) {
+		if err := cgroups.EnterNamespace(); err != nil {
+			return "", err
+		}
+	}
 	if err := becomeRoot(s); err != nil {
 		return "", err
 	}

@@ -135,7 +135,7 @@ func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
 		Stderr:     os.Stderr,
 		ExtraFiles: []*os.File{childEnd},
 		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: namespaces.Flags(s.Namespaces),
+			Cloneflags: cloneFlags(s),
 			Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
 		},
 	}
@@ -151,6 +151,16 @@ func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
 		return nil, cloneError(s, err)
 	}
 	return cmd, nil
+}
+
+// cloneFlags creates every namespace of s at once, but the cgroup namespace that the child
+// makes itself once in its cgroup (cgroups.LateNamespace).
+func cloneFlags(s *spec.Spec) uintptr {
+	flags := namespaces.Flags(s.Namespaces)
+	if cgroups.LateNamespace(s) {
+		flags &^= unix.CLONE_NEWCGROUP
+	}
+	return flags
 }
 
 // allCaps are lent to the child as ambient capabilities. Without them it would lose every
