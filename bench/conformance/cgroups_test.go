@@ -90,7 +90,7 @@ func TestLimits(t *testing.T) {
 		file, want        string // the file's content in the container's cgroup
 	}{
 		{"memory", "--memory", "64m", "memory.max", "67108864"},
-		{"memory takes a suffix", "--memory", "512K", "memory.max", "524288"},
+		{"memory takes a suffix", "--memory", "16384K", "memory.max", "16777216"},
 		{"pids", "--pids", "10", "pids.max", "10"},
 		{"cpus", "--cpus", "0.5", "cpu.max", "50000 100000"},
 		{"cpus quota is truncated", "--cpus", "1.333333", "cpu.max", "133333 100000"},
