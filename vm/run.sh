@@ -68,13 +68,13 @@ cp VERSION go.work "$root/repo/"
 cp go/mvrc "$root/repo/go/mvrc"
 cp rust/mvrc "$root/repo/rust/mvrc"
 cp -a rootfs/busybox "$root/repo/rootfs/busybox"
-# A dynamically linked binary brings its loader and libraries (the Rust twin until it links
-# statically; newuidmap and newgidmap, setuid root, for the --uid-map cases).
-for bin in rust/mvrc /usr/bin/newuidmap /usr/bin/newgidmap; do
+# A dynamically linked binary brings its loader and libraries (newuidmap and newgidmap, setuid
+# root, for the --uid-map cases; a twin, should it ever link dynamically).
+for bin in go/mvrc rust/mvrc /usr/bin/newuidmap /usr/bin/newgidmap; do
   if [[ $bin == /* ]]; then
     install -D -m 4755 "$bin" "$root$bin"
   fi
-  ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+  for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
     [[ -e $root$lib ]] || install -D -m 755 "$lib" "$root$lib"
   done
 done

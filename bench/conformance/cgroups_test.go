@@ -179,11 +179,12 @@ func TestCPULimit(t *testing.T) {
 }
 
 // The container's cgroup namespace starts at its own cgroup, the one with the limits: inside,
-// /proc/self/cgroup names the root.
+// /proc/self/cgroup names the root, and /sys/fs/cgroup is that cgroup, with its limit.
 func TestCgroupNamespace(t *testing.T) {
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
 		limited(t, st, twin, "--memory", "16m", func(string) {
-			tcase{args: run(o("--memory", "16m"), "cat", "/proc/self/cgroup"), stdout: "0::/\n"}.check(t, st, twin)
+			tcase{args: run(o("--memory", "16m"), "cat", "/proc/self/cgroup", "/sys/fs/cgroup/memory.max"),
+				stdout: "0::/\n16777216\n"}.check(t, st, twin)
 		})
 	})
 }

@@ -1,18 +1,19 @@
-// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair.
+// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair, drawn
+// once, here (the Rust twin's channel.rs draws the same):
 //
-//	parent (host)                                   child (new namespaces)
-//	─────────────                                   ──────────────────────
-//	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
-//	  ... more S chunks, then an empty S (the end)
-//	write uid_map, setgroups, gid_map
-//	(newuidmap/newgidmap for ranges)
-//	cgroup, pid-file
-//	send M (mapped) ───────────────────────────────▶ hostname, rootfs, network,
-//	                                                 identity, workdir, lookup
-//	                          ◀───────────────────── on failure: E + code + line; exit
-//	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//	recv: EOF → running / E → print the line, exit with the code
+//	parent (host, the caller's ids)                  child (new namespaces)
+//	───────────────────────────────                  ──────────────────────
+//	socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//	[Go only] S + the spec (binary), in chunks,
+//	  then an empty S ──────────────────────────────▶ decode the spec
+//	write uid_map, "deny" to setgroups, gid_map
+//	  (newuidmap/newgidmap for ranges)
+//	cgroup, pid file
+//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs → network
+//	                                                  → identity → workdir → command
+//	                        ◀─────────────────────── failure: E + exit code + line; exit
+//	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
@@ -22,20 +23,21 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
+	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
@@ -43,37 +45,32 @@ const (
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
 const maxMessage = 64 << 10
 
-// ChildFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
-const ChildFD = 3
+// childFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
+const childFD = 3
 
-// Parent is the host's end.
-type Parent struct{ fd int }
+// ParentEnd is the host's end.
+type ParentEnd struct{ fd int }
 
-// Child is the container's end.
-type Child struct{ fd int }
+// ChildEnd is the container's end; close-on-exec, so a successful execve closes it.
+type ChildEnd struct{ fd int }
 
-// Failure is a setup step that failed in the child.
-type Failure struct {
-	Code int
-	Line string
-}
-
-// New makes the pair; the child's end is returned as a file for cmd.ExtraFiles.
-func New() (*Parent, *os.File, error) {
+// Pair makes both ends. Both are close-on-exec: the user's command never inherits them.
+// The child's end is returned as a file for cmd.ExtraFiles, which hands it over as fd 3.
+func Pair() (*ParentEnd, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
-	return &Parent{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
+	return &ParentEnd{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
 }
 
 // SendMapped tells the child its id maps are in place.
-func (p *Parent) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
+func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
-func (p *Parent) SendSpec(s *spec.Spec) error {
-	data, err := json.Marshal(s)
+func (p *ParentEnd) SendSpec(s *spec.Spec) error {
+	data, err := s.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -85,36 +82,37 @@ func (p *Parent) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
-// WaitExec blocks until the child execs (EOF: nil) or reports a failed step.
-func (p *Parent) WaitExec() (*Failure, error) {
+// WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
+// its line and exit code).
+func (p *ParentEnd) WaitExec() error {
 	msg, err := recv(p.fd)
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case len(msg) == 0:
-		return nil, nil
+		return nil
 	case msg[0] == msgError && len(msg) >= 2:
-		return &Failure{Code: int(msg[1]), Line: string(msg[2:])}, nil
+		return errs.Codef(int(msg[1]), "%s", msg[2:])
 	}
-	return nil, fmt.Errorf("channel: unexpected message %q", msg[0])
+	return fmt.Errorf("channel: unexpected message %q", msg[0])
 }
 
 // end slide
 
 // Close ends the parent's side; a child still waiting sees EOF and exits quietly.
-func (p *Parent) Close() error { return unix.Close(p.fd) }
+func (p *ParentEnd) Close() error { return unix.Close(p.fd) }
 
-// OpenChild takes over the inherited end and makes it close-on-exec, so that a successful
-// execve is what the parent sees as EOF.
-func OpenChild() (*Child, error) {
-	if _, err := unix.FcntlInt(ChildFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+// OpenChildEnd takes over the inherited end and makes it close-on-exec, so that a
+// successful execve is what the parent sees as EOF.
+func OpenChildEnd() (*ChildEnd, error) {
+	if _, err := unix.FcntlInt(childFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
 		return nil, fmt.Errorf("channel: %w", err)
 	}
-	return &Child{fd: ChildFD}, nil
+	return &ChildEnd{fd: childFD}, nil
 }
 
 // ReceiveSpec reads the Spec the parent sends first: its chunks up to the empty one.
-func (c *Child) ReceiveSpec() (*spec.Spec, error) {
+func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 	var data []byte
 	for {
 		msg, err := c.expect(msgSpec)
@@ -127,27 +125,30 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := s.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil
 }
 
 // WaitMapped blocks until the parent has written the id maps.
-func (c *Child) WaitMapped() error {
+func (c *ChildEnd) WaitMapped() error {
 	_, err := c.expect(msgMapped)
 	return err
 }
 
-// SendError reports a failed step; the parent prints the line and exits with code.
-func (c *Child) SendError(code int, line string) error {
-	return send(c.fd, append([]byte{msgError, byte(code)}, line...))
+// SendError hands a setup failure to the parent, which prints its line and exits with its
+// code. Nothing is left to do if the parent is gone: the child exits anyway.
+func (c *ChildEnd) SendError(err error) {
+	lines, code := errs.Report(err)
+	line := strings.TrimPrefix(lines[0], "mvrc: ")
+	_ = send(c.fd, append([]byte{msgError, byte(code)}, line...))
 }
 
 // Close ends the child's side (under --init, after COMMAND started: the parent's EOF).
-func (c *Child) Close() error { return unix.Close(c.fd) }
+func (c *ChildEnd) Close() error { return unix.Close(c.fd) }
 
-func (c *Child) expect(kind byte) ([]byte, error) {
+func (c *ChildEnd) expect(kind byte) ([]byte, error) {
 	msg, err := recv(c.fd)
 	switch {
 	case err != nil:
