@@ -18,9 +18,9 @@ say() { echo "test-vm: $*"; }
 
 # The delegated run: every cgroup case, and the conformance slice that shows the rest works on
 # this kernel too (hostname, PID 1, id maps, read-only root, exit codes, usage errors, signals).
-tests=${1:-'^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupNamespace|TestCgroupRemoved|TestContainerSees|TestFlags|TestExitStatus|TestUsageErrors|TestKilledFromHost|TestKilledMvrcLeavesNoContainer)$'}
+tests=${1:-'^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupRemoved|TestContainerSees|TestFlags|TestExitStatus|TestUsageErrors|TestKilledFromHost|TestKilledMvrcLeavesNoContainer)$'}
 # The refused run: the same limits from a cgroup the test user was not given.
-refused_tests='^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupNamespace|TestCgroupRemoved)$'
+refused_tests='^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupRemoved)$'
 
 cache=$repo/vm/cache
 work=$cache/work

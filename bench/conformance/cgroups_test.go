@@ -99,12 +99,18 @@ func TestLimits(t *testing.T) {
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				limited(t, st, twin, c.flag, c.value, func(parent string) {
+					// Inside, the cgroup namespace and /sys/fs/cgroup start at the container's own cgroup.
+					tcase{args: runSh(o(c.flag, c.value), "cut -d: -f3 /proc/self/cgroup; cat /sys/fs/cgroup/"+c.file),
+						stdout: "/\n" + c.want + "\n"}.check(t, st, twin)
 					pidFile := filepath.Join(st.Dir, "pid-"+c.name)
 					l := start(t, st, twin, runSh(o(c.flag, c.value, "--pid-file", pidFile), "echo ready; read x; exit 0")...)
 					l.expect("ready")
 					dir := containerCgroup(t, parent, pidFile)
 					if got, err := os.ReadFile(filepath.Join(dir, c.file)); err != nil || strings.TrimSpace(string(got)) != c.want {
 						t.Errorf("%s/%s holds %q (%v), want %q", dir, c.file, got, err, c.want)
+					}
+					if got, want := procCgroup(t, readPidFile(t, pidFile)), strings.TrimPrefix(dir, cgroupRoot); got != want {
+						t.Errorf("the container's PID 1 is in cgroup %q, want %q", got, want)
 					}
 					if r := l.wait(); r.code != 0 || r.stderr != "" {
 						t.Errorf("exit %d, stderr %q, want 0 and nothing", r.code, r.stderr)
@@ -178,17 +184,6 @@ func TestCPULimit(t *testing.T) {
 	})
 }
 
-// The container's cgroup namespace starts at its own cgroup, the one with the limits: inside,
-// /proc/self/cgroup names the root, and /sys/fs/cgroup is that cgroup, with its limit.
-func TestCgroupNamespace(t *testing.T) {
-	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		limited(t, st, twin, "--memory", "16m", func(string) {
-			tcase{args: run(o("--memory", "16m"), "cat", "/proc/self/cgroup", "/sys/fs/cgroup/memory.max"),
-				stdout: "0::/\n16777216\n"}.check(t, st, twin)
-		})
-	})
-}
-
 // When mvrc itself is killed, the kernel kills the container (SPEC, Lifecycle), so nothing runs
 // in its cgroup any more; the empty cgroup stays, since no one is left to remove it (SPEC).
 func TestCgroupRemoved(t *testing.T) {
@@ -217,6 +212,21 @@ func TestCgroupRemoved(t *testing.T) {
 			}
 		})
 	})
+}
+
+// procCgroup is the cgroup v2 path of pid, from its /proc/PID/cgroup.
+func procCgroup(t *testing.T, pid int) string {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if own, ok := strings.CutPrefix(line, "0::"); ok {
+			return own
+		}
+	}
+	return ""
 }
 
 // containerCgroup is the container's cgroup: mvrc-PID beside the caller's, PID the host pid of

@@ -9,12 +9,13 @@
 mod orphans;
 mod prepare;
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::time::Instant;
 
 use nix::errno::Errno;
-use nix::sched::{CloneFlags, clone};
+use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
 use nix::unistd::{Pid, getegid, geteuid};
@@ -22,10 +23,57 @@ use nix::unistd::{Pid, getegid, geteuid};
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
 use crate::debug::Timer;
-use crate::errs::{self, Error, sys};
-use crate::signals::{Forwarder, Signals};
+use crate::errs::{self, FAILED, quote, text};
+use crate::signals::{self, Forwarder, Signals};
 use crate::spec::Spec;
 use crate::{child, fds, idmap};
+
+/// Every way the host side can fail, and the child's failure it passes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: no such directory", quote(.path))]
+    RootfsMissing { path: OsString },
+    #[error("rootfs {}: not a directory", quote(.path))]
+    RootfsNotDir { path: OsString },
+    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
+    RootfsIsHostRoot { path: OsString },
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Rootfs { path: OsString, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("prctl: {}", text(*.0))]
+    Subreaper(Errno),
+    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
+    Clone { source: Errno, without_user: bool },
+    #[error("pid file {}: {}", quote(.path), errs::io_text(.source))]
+    PidFile { path: OsString, source: std::io::Error },
+    #[error("waiting for the container: {}", text(*.0))]
+    Wait(Errno),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+    #[error(transparent)]
+    Idmap(#[from] idmap::Error),
+    #[error(transparent)]
+    Cgroups(#[from] cgroups::Error),
+    #[error(transparent)]
+    Channel(#[from] channel::Error),
+}
+
+impl Error {
+    /// The exit status: a failure the child sent carries its own, anything else is 125.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Channel(channel::Error::Child { code, .. }) => *code,
+            _ => FAILED,
+        }
+    }
+}
+
+fn user_hint(without_user: bool) -> &'static str {
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
+}
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
@@ -54,9 +102,12 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         orphans::become_subreaper()?;
     }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
+    let blocking = Instant::now();
     let signals = Signals::block()?;
+    let blocked = blocking.elapsed();
     let (parent_end, child_end) = channel::pair()?;
     let child = timer.time("clone", || start_child(&spec, child_end))?;
+    timer.report("signals", blocked); // after clone, where the Go twin waits for its catching
     if orphans {
         let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
     }
@@ -93,11 +144,7 @@ fn start_child(spec: &Spec, child_end: channel::ChildEnd) -> Result<Pid, Error> 
         Some(end) => child::run(spec, end) as isize,
         None => crate::errs::FAILED as isize,
     });
-    let mut flags = spec.namespaces.flags();
-    if cgroups::late_namespace(spec) {
-        // Made by the child once it is in its cgroup.
-        flags.remove(CloneFlags::CLONE_NEWCGROUP);
-    }
+    let flags = spec.namespaces.flags();
     // SAFETY: mvrc is single-threaded, so the child (a copy of this process, no
     // CLONE_VM) may run any code; the stack is ours alone and large enough for it.
     let cloned = unsafe { clone(body, &mut stack, flags, Some(Signal::SIGCHLD as i32)) };
@@ -130,10 +177,10 @@ fn configure(
 /// Waits until COMMAND runs, or returns the error that stopped the child. The
 /// child is killed first: after a broken channel it may still be waiting for us.
 fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
-    channel.wait_for_exec().map_err(Error::from).inspect_err(|_| {
+    Ok(channel.wait_for_exec().inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
-    })
+    })?)
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
@@ -146,9 +193,26 @@ fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
                     Some(code) => return Ok(code),
                     None => continue,
                 },
-                Err(errno) => return Err(sys("waiting for the container")(errno)),
+                Err(errno) => return Err(Error::Wait(errno)),
             },
             sig => forwarder.forward(child, sig),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
+        assert_eq!(
+            clone.to_string(),
+            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
+        );
+        assert_eq!(clone.code(), FAILED);
+        let child = Error::from(channel::Error::Child { code: 127, line: "exec \"x\": no".into() });
+        assert_eq!((child.code(), child.to_string()), (127, "exec \"x\": no".into()));
     }
 }

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"mvrc/internal/caps"
-	"mvrc/internal/cgroups"
 	"mvrc/internal/channel"
 	"mvrc/internal/command"
 	"mvrc/internal/debug"
@@ -60,12 +59,12 @@ func Run() {
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
 	timer := debug.New(s.Debug)
-	if cgroups.LateNamespace(s) {
-		if err := cgroups.EnterNamespace(); err != nil {
-			return "", err
-		}
-	}
+	// What the child cost before its first step: the Go child's exec and runtime start.
+	timer.Report("child-runtime", debug.CPU())
 	if err := becomeRoot(s); err != nil {
+		return "", err
+	}
+	if err := ownCgroupNamespace(s); err != nil {
 		return "", err
 	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
@@ -120,6 +119,19 @@ func becomeRoot(s *spec.Spec) error {
 		return err
 	}
 	return setPdeathsig()
+}
+
+// ownCgroupNamespace starts a cgroup namespace again once the parent has moved us into the
+// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted at the
+// caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+func ownCgroupNamespace(s *spec.Spec) error {
+	if !namespaces.Has(s.Namespaces, "cgroup") || !s.Limits.Any() {
+		return nil
+	}
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return errs.Failf("creating the cgroup namespace: %w", err)
+	}
+	return nil
 }
 
 // slide: hostname
@@ -219,10 +231,17 @@ func newSession() error {
 }
 
 // setgroupsDenied reads /proc/self/setgroups: the parent writes "deny" for an unprivileged
-// gid map.
+// gid map. Plain system calls: os.ReadFile would first set up the runtime's network poller,
+// which a /proc file never uses.
 func setgroupsDenied() bool {
-	data, err := os.ReadFile("/proc/self/setgroups")
-	return err == nil && strings.TrimSpace(string(data)) == "deny"
+	fd, err := unix.Open("/proc/self/setgroups", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 16)
+	n, err := unix.Read(fd, buf)
+	return err == nil && strings.TrimSpace(string(buf[:n])) == "deny"
 }
 
 func setWorkdir(dir string) error {

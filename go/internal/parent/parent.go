@@ -71,7 +71,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return err
 	})
 	childEnd.Close()
+	waited := time.Now()
 	caught := catching() // also on error: no goroutine may still be starting at exit
+	timer.Step("signals", waited)
 	if err != nil {
 		return 0, err
 	}
@@ -109,7 +111,7 @@ func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 		// CLONE_VFORK|CLONE_VM: the child borrows our memory until its execve, instead of
 		// copying our page tables. Go adds them itself except with a user namespace, where
 		// its own uid-map handshake would wait in the child; ours has none, it execs at once.
-		Cloneflags: cloneFlags(s) | syscall.CLONE_VFORK | syscall.CLONE_VM,
+		Cloneflags: namespaces.Flags(s.Namespaces) | syscall.CLONE_VFORK | syscall.CLONE_VM,
 		Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
 	}
 	switch {
@@ -121,7 +123,9 @@ func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 		return 0, cloneError(s, errUnprivileged)
 	}
 	pid, err := syscall.ForkExec("/proc/self/exe", []string{"mvrc-child"}, &syscall.ProcAttr{
-		Env:   []string{},
+		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
+		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
+		Env:   []string{"GOMAXPROCS=1"},
 		Files: []uintptr{0, 1, 2, childEnd.Fd()},
 		Sys:   sys,
 	})
@@ -145,16 +149,6 @@ func wait(pid int) syscall.WaitStatus {
 func kill(pid int) {
 	_ = syscall.Kill(pid, syscall.SIGKILL)
 	wait(pid)
-}
-
-// cloneFlags creates every namespace of s at once, but the cgroup namespace that the child
-// makes itself once in its cgroup (cgroups.LateNamespace).
-func cloneFlags(s *spec.Spec) uintptr {
-	flags := namespaces.Flags(s.Namespaces)
-	if cgroups.LateNamespace(s) {
-		flags &^= unix.CLONE_NEWCGROUP
-	}
-	return flags
 }
 
 // allCaps are lent to the child as ambient capabilities. Without them it would lose every
@@ -183,7 +177,7 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
@@ -212,7 +206,7 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 	}
 	if s.PidFile != "" {
 		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return cgroup, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+			return cgroup, errs.Failf("pid file %q: %w", s.PidFile, err)
 		}
 	}
 	return cgroup, ch.SendMapped()

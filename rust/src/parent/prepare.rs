@@ -5,8 +5,9 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
+use super::Error;
 use crate::cgroups;
-use crate::errs::{Error, errno};
+use crate::errs::errno;
 use crate::spec::{self, Spec};
 
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
@@ -19,7 +20,7 @@ pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         let absolute = std::path::absolute(&bind.source).map_err(failed)?;
         bind.source = spec::clean(absolute.as_os_str());
     }
-    cgroups::check(&spec.limits)
+    Ok(cgroups::check(&spec.limits)?)
 }
 
 /// Resolves ROOTFS to an absolute directory; errors name it as the user wrote it.
