@@ -6,6 +6,7 @@ mod channel;
 mod child;
 mod cli;
 mod command;
+mod confine;
 mod debug;
 mod devices;
 mod errs;
@@ -18,6 +19,7 @@ mod network;
 mod parent;
 mod reaper;
 mod rootfs;
+mod sealed;
 mod signals;
 mod spec;
 #[cfg(test)]
@@ -34,6 +36,8 @@ use errs::UsageError;
 enum Error {
     #[error(transparent)]
     Usage(#[from] UsageError),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
     #[error(transparent)]
     Run(#[from] parent::Error),
 }
@@ -64,7 +68,10 @@ fn run(started: Instant) -> Result<i32, Error> {
         Action::Version => {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
-        Action::Run(spec) => return Ok(parent::run(*spec, started)?),
+        Action::Run(spec) => {
+            sealed::reexec_unless_sealed()?;
+            return Ok(parent::run(*spec, started)?);
+        }
     }
     Ok(0)
 }
@@ -80,6 +87,7 @@ fn report(err: &Error) -> i32 {
             let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
             errs::FAILED
         }
+        Error::Sealed(_) => errs::FAILED,
         Error::Run(err) => err.code(),
     }
 }

@@ -9,12 +9,15 @@
 mod orphans;
 mod prepare;
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Write;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::time::Instant;
 
 use nix::errno::Errno;
+use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
@@ -49,6 +52,8 @@ pub enum Error {
     PidFile { path: OsString, source: std::io::Error },
     #[error("waiting for the container: {}", text(*.0))]
     Wait(Errno),
+    #[error("prctl dumpable: {}", text(*.0))]
+    Dumpable(Errno),
     #[error(transparent)]
     Fds(#[from] fds::Error),
     #[error(transparent)]
@@ -168,10 +173,54 @@ fn configure(
         *cgroup = Some(timer.time("cgroup", || delegated.enter(child, &spec.limits))?);
     }
     if !spec.pid_file.is_empty() {
-        fs::write(&spec.pid_file, format!("{child}\n"))
+        write_pid_file(&spec.pid_file, child)
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
+    hide_from_container()?;
     Ok(channel.send_mapped()?)
+}
+
+/// How many temporary names write_pid_file tries.
+const PID_FILE_TRIES: u32 = 100;
+
+/// Writes "PID\n" to a new file beside `path` and renames it over `path`: a reader
+/// never sees half a file, and whatever sits at `path` (a symlink planted by a
+/// container that can write the directory) is replaced, never followed. The temporary
+/// name is `.BASE.mvrc-OURPID-N`, made with O_EXCL|O_NOFOLLOW.
+fn write_pid_file(path: &OsStr, pid: Pid) -> std::io::Result<()> {
+    // As Go's filepath.Split: DIR is everything up to and with the last '/'.
+    let bytes = path.as_bytes();
+    let cut = bytes.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    let (dir, base) = bytes.split_at(cut);
+    let mut last = std::io::Error::from(Errno::EEXIST);
+    for n in 0..PID_FILE_TRIES {
+        let suffix = format!(".mvrc-{}-{n}", std::process::id());
+        let tmp = OsString::from_vec([dir, b".", base, suffix.as_bytes()].concat());
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp);
+        let mut file = match created {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                last = err;
+                continue;
+            }
+            created => created?,
+        };
+        let written = file.write_all(format!("{pid}\n").as_bytes()).and_then(|()| fs::rename(&tmp, path));
+        return written.inspect_err(|_| drop(fs::remove_file(&tmp)));
+    }
+    Err(last)
+}
+
+/// Makes mvrc itself non-dumpable once the child no longer needs it (newuidmap checks
+/// that the child's /proc entry is ours, and a clone shares the flag until then). Without
+/// a PID namespace the container sees the host's /proc, and through /proc/MVRC/exe,
+/// root, cwd and fd it would reach mvrc's binary and the host's files.
+fn hide_from_container() -> Result<(), Error> {
+    nix::sys::prctl::set_dumpable(false).map_err(Error::Dumpable)
 }
 
 /// Waits until COMMAND runs, or returns the error that stopped the child. The
