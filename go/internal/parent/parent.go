@@ -26,9 +26,9 @@ import (
 	"mvrc/internal/spec"
 )
 
-// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// noPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
-const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
@@ -91,7 +91,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	if orphans {
-		fmt.Fprintln(os.Stderr, NoPidWarning)
+		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
 	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
