@@ -5,7 +5,7 @@
 //! parent (host, the caller's ids)                  child (new namespaces)
 //! ───────────────────────────────                  ──────────────────────
 //! socketpair; clone ──────────────────────────────▶ starts, blocked in recv
-//! [Go only] S + the spec as JSON, in chunks,
+//! [Go only] S + the spec (binary), in chunks,
 //!   then an empty S ──────────────────────────────▶ decode the spec
 //! write uid_map, "deny" to setgroups, gid_map
 //!   (newuidmap/newgidmap for ranges)
@@ -104,7 +104,7 @@ impl ChildEnd {
     }
 
     /// Hands a setup failure to the parent, which prints its line and exits with its code.
-    pub fn send_error(&self, err: &crate::errs::Error) {
+    pub fn send_error(&self, err: &crate::child::Error) {
         let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(errs::FAILED as u8)];
         message.extend_from_slice(err.to_string().as_bytes());
         // Nothing is left to do if the parent is gone: the child exits anyway.
@@ -157,7 +157,7 @@ mod tests {
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.send_error(&crate::command::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
+        child.send_error(&crate::command::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }

@@ -35,7 +35,7 @@ impl Namespaces {
     pub fn parse(list: &str) -> Result<Self, UsageError> {
         let wanted: Vec<&str> = if list.is_empty() { Vec::new() } else { list.split(',').collect() };
         if let Some(unknown) = wanted.iter().find(|w| !default().contains(w)) {
-            return Err(UsageError::UnknownNamespace(unknown.to_string()));
+            return Err(UsageError::UnknownNamespace(unknown.into()));
         }
         Ok(Namespaces(default().into_iter().filter(|n| wanted.contains(n)).collect()))
     }

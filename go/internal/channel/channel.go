@@ -4,7 +4,7 @@
 //	parent (host, the caller's ids)                  child (new namespaces)
 //	───────────────────────────────                  ──────────────────────
 //	socketpair; clone ──────────────────────────────▶ starts, blocked in recv
-//	[Go only] S + the spec as JSON, in chunks,
+//	[Go only] S + the spec (binary), in chunks,
 //	  then an empty S ──────────────────────────────▶ decode the spec
 //	write uid_map, "deny" to setgroups, gid_map
 //	  (newuidmap/newgidmap for ranges)
@@ -23,7 +23,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -38,7 +37,7 @@ import (
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
+	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
@@ -71,7 +70,7 @@ func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *ParentEnd) SendSpec(s *spec.Spec) error {
-	data, err := json.Marshal(s)
+	data, err := s.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -126,7 +125,7 @@ func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := s.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil

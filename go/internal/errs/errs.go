@@ -5,7 +5,10 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // The exit codes of SPEC; any other status is the command's own.
@@ -44,9 +47,15 @@ func Codef(code int, format string, args ...any) error {
 }
 
 // Report maps err to what mvrc prints and returns: the lines for stderr and the exit code.
-// An error that is not an *Error is a setup failure (125).
+// An error that is not an *Error is a setup failure (125). The op and path of an
+// *fs.PathError inside err are left out, once, here: the line already says what failed,
+// and "mvrc: rootfs "x": stat x: no such file or directory" would say it twice.
 func Report(err error) (lines []string, code int) {
 	line := "mvrc: " + err.Error()
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		line = strings.Replace(line, pathErr.Error(), pathErr.Err.Error(), 1)
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		return []string{line}, Failed
@@ -63,16 +72,6 @@ func Code(err error) int {
 	return code
 }
 
-// Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's
-// own text when it carries none. Both twins print errno text in Go's lowercase wording.
-func Errno(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return errno.Error()
-	}
-	return err.Error()
-}
-
 // Status is the exit status mvrc reports for a process that ended with ws: its own exit
 // code, or 128+N when signal N killed it (the shell's convention).
 func Status(ws syscall.WaitStatus) int {
@@ -80,4 +79,24 @@ func Status(ws syscall.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// Shown is a path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+// is, but each byte that is not UTF-8 as \xNN, the way %q shows it, so that a line is text and
+// both twins print the same one (testdata/unit/quote_bytes.json).
+func Shown(path string) string {
+	if utf8.ValidString(path) {
+		return path
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		r, size := utf8.DecodeRuneInString(path[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\x%02x`, path[i])
+		} else {
+			b.WriteString(path[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -26,7 +26,8 @@ const maxHostname = 64
 // minCPUs is the smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const minCPUs = 0.01
 
-// Spec is everything the child needs; it travels to the child as JSON over the channel.
+// Spec is everything the child needs; it travels to the child in its wire form (wire.go)
+// over the channel. The JSON tags are for the shared vectors.
 type Spec struct {
 	Rootfs     string        `json:"rootfs"`
 	Command    []string      `json:"command"`
