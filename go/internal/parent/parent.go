@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -34,6 +35,10 @@ const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAN
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
 // process does: the caller must not run it on a goroutine locked to its thread that may end.
 func Run(s *spec.Spec, start time.Time) (int, error) {
+	// One P: the parent mostly waits (for the child, then for COMMAND), and with a single P
+	// the runtime starts fewer threads to run goroutines in parallel: fewer to start, to hold
+	// in memory (peak RSS) and to end at exit. A goroutine still runs while main is blocked.
+	runtime.GOMAXPROCS(1)
 	timer := debug.New(s.Debug)
 	// First, so that both twins report it before "spec" (Rust copies before its re-exec).
 	began := time.Now()
