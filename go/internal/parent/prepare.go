@@ -14,22 +14,19 @@ import (
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
 // cgroup delegation. It makes the paths absolute, since the child moves.
-func prepare(s *spec.Spec) (cgroupDir string, err error) {
+func prepare(s *spec.Spec) (delegated *cgroups.Delegated, err error) {
 	if s.Rootfs, err = checkRootfs(s.Rootfs); err != nil {
-		return "", err
+		return nil, err
 	}
 	for i, b := range s.Binds {
 		if _, err := os.Stat(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
+			return nil, errs.Failf("bind source %q: %w", b.Source, err)
 		}
 		if s.Binds[i].Source, err = filepath.Abs(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
+			return nil, errs.Failf("bind source %q: %w", b.Source, err)
 		}
 	}
-	if s.Limits.Any() {
-		return cgroups.Check(s.Limits)
-	}
-	return "", nil
+	return cgroups.Check(s.Limits)
 }
 
 // checkRootfs resolves ROOTFS to an absolute directory; errors name it as the user wrote it.
