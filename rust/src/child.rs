@@ -15,7 +15,7 @@ use crate::debug::Debug;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap::IdMap;
 use crate::spec::{Spec, User};
-use crate::{caps, lookup, network, reaper, rootfs};
+use crate::{caps, lookup, network, reaper, rootfs, seccomp};
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -65,6 +65,9 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     new_session()?;
     // Last, so that nothing opened above is missed; before the fork of --init too.
     close_on_exec()?;
+    // The filter comes last: every step above may need what it denies (mount, sethostname).
+    // Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+    debug.time("seccomp", || seccomp::install(&spec.filters))?;
     Ok(path)
 }
 

@@ -62,6 +62,16 @@ pub enum Error {
     #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
     CgroupWrite { dir: String, file: &'static str, source: io::Error },
     /// A failure the child reported over the channel, already worded.
+    #[error("seccomp profile {}: {}", quote(.profile), io_text(.source))]
+    SeccompRead { profile: String, source: io::Error },
+    #[error("seccomp profile {}: {source}", quote(.profile))]
+    SeccompPolicy { profile: String, source: crate::seccomp::PolicyError },
+    #[error("seccomp profile {}: {source}", quote(.profile))]
+    SeccompCompile { profile: String, source: seccompiler::BackendError },
+    #[error("seccomp: no system call table for {arch}")]
+    SeccompArch { arch: &'static str },
+    #[error("{}", install_text(.source))]
+    SeccompInstall { source: seccompiler::Error },
     #[error("{line}")]
     Child { code: i32, line: String },
 }
@@ -169,6 +179,15 @@ pub fn text(errno: Errno) -> String {
         other => return other.desc().to_lowercase(),
     };
     go.to_string()
+}
+
+/// A failed filter installation in the Go twin's words.
+fn install_text(err: &seccompiler::Error) -> String {
+    match err {
+        seccompiler::Error::Prctl(source) => format!("prctl no_new_privs: {}", io_text(source)),
+        seccompiler::Error::Seccomp(source) => format!("seccomp: {}", io_text(source)),
+        other => format!("seccomp: {other}"),
+    }
 }
 
 /// The Go wording of an I/O error: its errno text when it has one.

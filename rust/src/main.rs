@@ -16,6 +16,7 @@ mod network;
 mod parent;
 mod reaper;
 mod rootfs;
+mod seccomp;
 mod signals;
 mod spec;
 #[cfg(test)]
@@ -56,6 +57,10 @@ fn run(started: Instant) -> Result<i32, Error> {
     match cli::parse(&args, &caller)? {
         Action::Help(text) => {
             let _ = io::stdout().write_all(text.as_bytes());
+        }
+        Action::DumpSeccomp(profile) => {
+            let filters = seccomp::load(&profile)?;
+            let _ = seccomp::dump(&mut io::stdout().lock(), &filters);
         }
         Action::Version => {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);

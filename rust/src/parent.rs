@@ -66,7 +66,8 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
 }
 
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
-/// sources, cgroup delegation. Paths become absolute, since the child moves.
+/// sources, the seccomp profile (compiled here, installed by the child), cgroup
+/// delegation. Paths become absolute, since the child moves.
 fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
     spec.rootfs = rootfs::check(&spec.rootfs)?;
     for bind in &mut spec.binds {
@@ -75,6 +76,7 @@ fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         let absolute = std::path::absolute(&bind.source).map_err(failed)?;
         bind.source = crate::spec::clean(&absolute.display().to_string());
     }
+    spec.filters = crate::seccomp::load(&spec.seccomp)?;
     cgroups::check(&spec.limits)
 }
 

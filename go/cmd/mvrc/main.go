@@ -19,6 +19,7 @@ import (
 	"mvrc/internal/cli"
 	"mvrc/internal/errs"
 	"mvrc/internal/parent"
+	"mvrc/internal/seccomp"
 )
 
 // The main goroutine keeps the main OS thread for the whole run: the parent's child dies
@@ -44,6 +45,14 @@ func run(start time.Time) int {
 	})
 	if err != nil {
 		return report(err)
+	}
+	if result.DumpSeccomp != "" {
+		filter, err := seccomp.Load(result.DumpSeccomp)
+		if err != nil {
+			return report(err)
+		}
+		seccomp.Dump(os.Stdout, filter)
+		return 0
 	}
 	if result.Print != "" {
 		fmt.Print(result.Print)

@@ -21,6 +21,7 @@ import (
 	"mvrc/internal/network"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
 )
 
@@ -96,6 +97,11 @@ func setup(s *spec.Spec) (string, error) {
 	}
 	// Last, so that nothing opened above is missed; before the fork of --init too.
 	if err := closeOnExec(); err != nil {
+		return "", err
+	}
+	// The filter comes last: every step above may need what it denies (mount, sethostname).
+	// Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+	if err := t.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
 		return "", err
 	}
 	return path, nil

@@ -18,6 +18,9 @@ import (
 type Result struct {
 	Spec  *spec.Spec
 	Print string
+	// DumpSeccomp is the profile of the hidden `mvrc debug seccomp [PROFILE]`, which prints
+	// the compiled filter for the cross-twin test (design.md, "Seccomp").
+	DumpSeccomp string
 }
 
 // Caller is what parsing needs to know about the host side: its environment, ids, hostname.
@@ -45,6 +48,8 @@ func Parse(args []string, caller Caller) (Result, error) {
 			return printing(RunUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
+	case "debug":
+		return parseDebug(args[1:])
 	}
 	return Result{}, errs.Usagef("unknown command %q", args[0])
 }
@@ -57,9 +62,22 @@ func printing(text string, extra []string) (Result, error) {
 	return Result{Print: text}, nil
 }
 
+// parseDebug reads the hidden `debug seccomp [PROFILE]`.
+func parseDebug(args []string) (Result, error) {
+	switch {
+	case len(args) == 0 || args[0] != "seccomp":
+		return Result{}, errs.Usagef("unknown command %q", "debug")
+	case len(args) == 1:
+		return Result{DumpSeccomp: "default"}, nil
+	case len(args) == 2:
+		return Result{DumpSeccomp: args[1]}, nil
+	}
+	return Result{}, errs.Usagef("unexpected argument %q", args[2])
+}
+
 // options are the raw values of run's flags, checked in build in the order of SPEC's table.
 type options struct {
-	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
+	ns, hostname, workdir, user, memory, pids, cpus, pidFile, seccomp string
 	env, uidMaps, gidMaps, binds, tmpfs                      []string
 	readOnly, overlay, chroot, init, debug                   switchFlag
 	help                                                     helpFlag
@@ -84,6 +102,7 @@ func parseRun(args []string, caller Caller) (Result, error) {
 	fs.StringVar(&o.pids, "pids", "", "")
 	fs.StringVar(&o.cpus, "cpus", "", "")
 	fs.StringVar(&o.pidFile, "pid-file", "", "")
+	fs.StringVar(&o.seccomp, "seccomp", "default", "")
 	switches := []struct {
 		name, short string
 		value       pflag.Value
@@ -181,6 +200,9 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.seccomp == "" {
+		return nil, errs.Usagef("invalid --seccomp \"\": want default, unconfined or a file")
+	}
 	if fs.NArg() < 2 {
 		return nil, errs.Usagef("run needs ROOTFS and COMMAND")
 	}
@@ -189,7 +211,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
 		Binds: binds, Tmpfs: append([]string{}, o.tmpfs...), ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
-		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
+		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits, Seccomp: o.seccomp,
 	}, nil
 }
 

@@ -23,6 +23,7 @@ import (
 	"mvrc/internal/namespaces"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 )
@@ -91,7 +92,8 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 }
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// cgroup delegation. It makes the paths absolute, since the child moves.
+// the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
+// the paths absolute, since the child moves.
 func prepare(s *spec.Spec) (cgroupDir string, err error) {
 	if s.Rootfs, err = rootfs.Check(s.Rootfs); err != nil {
 		return "", err
@@ -104,6 +106,11 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 			return "", errs.Failf("bind source %q: %w", b.Source, err)
 		}
 	}
+	filter, err := seccomp.Load(s.Seccomp)
+	if err != nil {
+		return "", err
+	}
+	s.Filter = seccomp.Encode(filter)
 	if s.Limits.Any() {
 		return cgroups.Check(s.Limits)
 	}

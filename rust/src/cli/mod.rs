@@ -18,6 +18,9 @@ pub enum Action {
     Run(Box<Spec>),
     Help(&'static str),
     Version,
+    /// The hidden `mvrc debug seccomp [PROFILE]`: print the compiled filters for the
+    /// cross-twin test (design.md, "Seccomp").
+    DumpSeccomp(String),
 }
 
 /// What the caller brings: its environment, ids and hostname. Parsing is a pure function of it.
@@ -40,6 +43,12 @@ pub fn parse(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
             None => Ok(Action::Help(USAGE)),
             Some("run") => printing(Action::Help(RUN_USAGE), &rest[1..]),
             Some(topic) => Err(UsageError::UnknownHelpTopic(topic.into())),
+        },
+        "debug" => match rest {
+            [topic] if topic == "seccomp" => Ok(Action::DumpSeccomp(crate::seccomp::DEFAULT.into())),
+            [topic, profile] if topic == "seccomp" => Ok(Action::DumpSeccomp(profile.clone())),
+            [topic, _, extra, ..] if topic == "seccomp" => Err(UsageError::UnexpectedArgument(extra.clone())),
+            _ => Err(UsageError::UnknownCommand("debug".into())),
         },
         other => Err(UsageError::UnknownCommand(other.into())),
     }
@@ -69,6 +78,7 @@ struct Options {
     pids: Option<String>,
     cpus: Option<String>,
     pid_file: Option<String>,
+    seccomp: Option<String>,
     read_only: bool,
     overlay: bool,
     chroot: bool,
@@ -108,6 +118,7 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
             "--pids" => o.pids = Some(value()?),
             "--cpus" => o.cpus = Some(value()?),
             "--pid-file" => o.pid_file = Some(value()?),
+            "--seccomp" => o.seccomp = Some(value()?),
             "--read-only" => o.read_only = flags::switch(&mut parser, &name)?,
             "--overlay" => o.overlay = flags::switch(&mut parser, &name)?,
             "--chroot" => o.chroot = flags::switch(&mut parser, &name)?,
@@ -162,6 +173,10 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
     let limits = parse_limits(&o)?;
+    let seccomp = o.seccomp.unwrap_or_else(|| crate::seccomp::DEFAULT.into());
+    if seccomp.is_empty() {
+        return Err(UsageError::invalid("--seccomp", "", "want default, unconfined or a file"));
+    }
     if operands.len() < 2 {
         return Err(UsageError::MissingOperands);
     }
@@ -185,6 +200,8 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         pid_file: o.pid_file.unwrap_or_default(),
         debug: o.debug,
         limits,
+        seccomp,
+        filters: Vec::new(),
     })
 }
 

@@ -44,6 +44,11 @@ pub struct Spec {
     pub pid_file: String,
     pub debug: bool,
     pub limits: Limits,
+    pub seccomp: String,
+    /// The compiled --seccomp profile, empty for unconfined: the parent compiles it before
+    /// anything starts, the child installs it.
+    #[cfg_attr(test, serde(skip))]
+    pub filters: crate::seccomp::Filters,
 }
 
 /// The identity of COMMAND inside the container.
