@@ -77,10 +77,11 @@ func parseDebug(args []string) (Result, error) {
 
 // options are the raw values of run's flags, checked in build in the order of SPEC's table.
 type options struct {
-	ns, hostname, workdir, user, memory, pids, cpus, pidFile, seccomp string
+	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
 	env, uidMaps, gidMaps, binds, tmpfs                      []string
 	readOnly, overlay, chroot, init, debug                   switchFlag
 	help                                                     helpFlag
+	seccomp                                                  string
 }
 
 func parseRun(args []string, caller Caller) (Result, error) {

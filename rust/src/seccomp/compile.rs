@@ -38,10 +38,13 @@ pub fn compile(policy: &Policy, table: &Table, arch: Arch) -> Result<Vec<BpfProg
     }
     let mut programs = Vec::new();
     for (action, calls) in by_action {
-        let rules = calls.into_iter().map(|(nr, alternatives)| (nr, alternatives.unwrap_or_default())).collect();
+        let rules =
+            calls.into_iter().map(|(nr, alternatives)| (nr, alternatives.unwrap_or_default())).collect();
         let (mismatch, on_match) = match action {
             // With a default of allow the allowlist has nothing to do but check the architecture.
-            Action::Allow if policy.default == Action::Allow => (SeccompAction::Allow, SeccompAction::Errno(1)),
+            Action::Allow if policy.default == Action::Allow => {
+                (SeccompAction::Allow, SeccompAction::Errno(1))
+            }
             Action::Allow => (seccomp_action(policy.default), SeccompAction::Allow),
             Action::Errno(_) => (SeccompAction::Allow, seccomp_action(action)),
         };

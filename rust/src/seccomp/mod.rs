@@ -43,7 +43,8 @@ pub fn load(profile: &str) -> Result<Filters, Error> {
     let table = syscalls::Table::load(SYSCALLS, arch);
     let policy = policy::parse(&text, |name| table.known(name))
         .map_err(|source| Error::SeccompPolicy { profile: profile.into(), source })?;
-    compile::compile(&policy, &table, arch).map_err(|source| Error::SeccompCompile { profile: profile.into(), source })
+    compile::compile(&policy, &table, arch)
+        .map_err(|source| Error::SeccompCompile { profile: profile.into(), source })
 }
 
 // slide: seccomp
@@ -69,4 +70,43 @@ pub fn dump(out: &mut impl Write, filters: &Filters) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vectors;
+
+    #[derive(serde::Deserialize)]
+    struct Case {
+        name: String,
+        text: String,
+        want: Option<Vec<String>>,
+        error: Option<String>,
+    }
+
+    #[test]
+    fn parse_vectors() {
+        let table = syscalls::Table::load(SYSCALLS, syscalls::native().unwrap());
+        for case in vectors::load::<Case>("seccomp.json") {
+            let name = &case.name;
+            match policy::parse(&case.text, |n| table.known(n)) {
+                Ok(p) => {
+                    let mut got = vec![format!("default {}", p.default)];
+                    got.extend(p.rules.iter().map(|r| r.to_string()));
+                    assert_eq!(Some(got), case.want, "{name}");
+                }
+                Err(err) => assert_eq!(Some(err.to_string()), case.error, "{name}"),
+            }
+        }
+    }
+
+    /// The built-in profile must load on this machine.
+    #[test]
+    fn default_loads() {
+        let filters = load(DEFAULT).unwrap();
+        assert_eq!(filters.len(), 2, "the allowlist and clone3's ENOSYS");
+        assert!(filters.iter().all(|f| !f.is_empty() && f.len() < 4096));
+        assert!(load(UNCONFINED).unwrap().is_empty());
+    }
 }
