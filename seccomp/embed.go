@@ -1,5 +1,6 @@
 // Package seccomp embeds mvrc's seccomp files for the Go twin, so that `--seccomp default`
-// needs no file at run time; the Rust twin includes the same files with include_str!.
+// needs no file at run time; the Rust twin includes the same files with include_str! and
+// include_bytes!.
 package seccomp
 
 import _ "embed"
@@ -13,3 +14,14 @@ var Default string
 //
 //go:embed syscalls.txt
 var Syscalls string
+
+var (
+	//go:embed default-x86_64.bpf
+	x86_64 []byte
+	//go:embed default-aarch64.bpf
+	aarch64 []byte
+)
+
+// Programs are the default policy compiled for each architecture (default-ARCH.bpf, made
+// by `go generate ./internal/seccomp` in go/), by the architecture's name.
+var Programs = map[string][]byte{"x86_64": x86_64, "aarch64": aarch64}

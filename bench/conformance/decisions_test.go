@@ -1,6 +1,7 @@
-// One policy, two compilers: the Go twin assembles its filter itself, the Rust twin with
-// seccompiler, so their programs differ. What must not differ is the decision: both are run
-// here, instruction by instruction, over every system call number and a set of arguments.
+// One policy, three programs: the one generated at build time that both twins embed, and
+// what each twin compiles from a file at run time, the Go twin with its own assembler, the
+// Rust twin with seccompiler. The programs differ; the decisions must not: all are run here,
+// instruction by instruction, over every system call number and a set of arguments.
 package conformance
 
 import (
@@ -43,30 +44,45 @@ func TestSeccompDecisionsAgree(t *testing.T) {
 	if err := os.WriteFile(profile, []byte(testProfile), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range []string{"default", profile} {
-		t.Run(filepath.Base(p), func(t *testing.T) {
-			a, b := dumpFilters(t, twins[0], p), dumpFilters(t, twins[1], p)
-			differences := 0
-			for _, in := range inputs() {
-				da, db := decide(t, a, in), decide(t, b, in)
-				if da != db && differences < 20 {
-					t.Errorf("%s: %s says %s, %s says %s", in, twins[0].Name, verdict(da), twins[1].Name, verdict(db))
+	// "default" is the program generated at build time, the same bytes in both twins; the
+	// policy file is compiled at run time, by the Go twin's compiler and by seccompiler.
+	policy := filepath.Join(testenv.Root(), "seccomp", "default.policy")
+	for _, group := range [][]string{{"default", policy}, {profile}} {
+		t.Run(filepath.Base(group[len(group)-1]), func(t *testing.T) {
+			type program struct {
+				name    string
+				filters [][]unix.SockFilter
+			}
+			var programs []program
+			for _, p := range group {
+				for _, twin := range twins {
+					programs = append(programs, program{twin.Name + " " + filepath.Base(p), dumpFilters(t, twin, p)})
 				}
-				if da != db {
-					differences++
+			}
+			first, differences := programs[0], 0
+			for _, in := range inputs() {
+				want := decide(t, first.filters, in)
+				for _, other := range programs[1:] {
+					if got := decide(t, other.filters, in); got != want {
+						if differences++; differences <= 20 {
+							t.Errorf("%s: %s says %s, %s says %s", in, first.name, verdict(want), other.name, verdict(got))
+						}
+					}
 				}
 			}
 			if differences > 0 {
-				t.Errorf("%d of %d inputs decided differently", differences, len(inputs()))
+				t.Errorf("%d decisions differ", differences)
 			}
 		})
 	}
 	// The tables agree; they must also be right (two twins allowing everything agree too).
 	for _, twin := range twins {
-		filters := dumpFilters(t, twin, "default")
-		for _, c := range knownDecisions() {
-			if got := decide(t, filters, c.in); got != c.want {
-				t.Errorf("%s: %s says %s, want %s", twin.Name, c.in, verdict(got), verdict(c.want))
+		for _, p := range []string{"default", policy} {
+			filters := dumpFilters(t, twin, p)
+			for _, c := range knownDecisions() {
+				if got := decide(t, filters, c.in); got != c.want {
+					t.Errorf("%s %s: %s says %s, want %s", twin.Name, filepath.Base(p), c.in, verdict(got), verdict(c.want))
+				}
 			}
 		}
 	}

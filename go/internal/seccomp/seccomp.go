@@ -23,34 +23,46 @@ const (
 	Unconfined = "unconfined"
 )
 
-// Load compiles the profile --seccomp names into the program Install takes; nil for
-// unconfined. Every failure names the profile, and the line for a bad entry.
+//go:generate go run ./generate
+
+// Load returns the program for the profile --seccomp names, ready for Install; nil for
+// unconfined. The default was compiled when mvrc was built (Generate); a file is compiled
+// here. Every failure names the profile, and the line for a bad entry.
 func Load(profile string) ([]unix.SockFilter, error) {
-	if profile == Unconfined {
-		return nil, nil
-	}
-	text := files.Default
-	if profile != Default {
-		data, err := os.ReadFile(profile)
-		if err != nil {
-			return nil, errs.Failf("seccomp profile %q: %s", profile, errs.Errno(err))
-		}
-		text = string(data)
-	}
 	arch, ok := Native()
-	if !ok {
+	switch {
+	case profile == Unconfined:
+		return nil, nil
+	case !ok:
 		return nil, errs.Failf("seccomp: no system call table for %s", runtime.GOARCH)
+	case profile == Default:
+		return Decode(files.Programs[arch.Name]), nil
 	}
-	table := LoadTable(files.Syscalls, arch)
-	p, err := Parse(text, table.Known)
+	text, err := os.ReadFile(profile)
 	if err != nil {
-		return nil, errs.Failf("seccomp profile %q: %w", profile, err)
+		return nil, errs.Failf("seccomp profile %q: %s", profile, errs.Errno(err))
 	}
-	filter, err := Compile(p, table, arch)
+	filter, err := compileText(string(text), arch)
 	if err != nil {
 		return nil, errs.Failf("seccomp profile %q: %w", profile, err)
 	}
 	return filter, nil
+}
+
+// Generate compiles the default policy for arch, as Encode writes it: what
+// seccomp/default-ARCH.bpf holds.
+func Generate(arch Arch) ([]byte, error) {
+	filter, err := compileText(files.Default, arch)
+	return Encode(filter), err
+}
+
+func compileText(text string, arch Arch) ([]unix.SockFilter, error) {
+	table := LoadTable(files.Syscalls, arch)
+	p, err := Parse(text, table.Known)
+	if err != nil {
+		return nil, err
+	}
+	return Compile(p, table, arch)
 }
 
 // slide: seccomp
@@ -93,14 +105,15 @@ func Dump(w io.Writer, filter []unix.SockFilter) {
 	}
 }
 
-// Encode and Decode carry the program in the Spec to the re-exec'd child, 8 bytes an
-// instruction in the machine's order.
+// Encode and Decode carry a program in the Spec to the re-exec'd child and in the generated
+// files: 8 bytes an instruction, as struct sock_filter on a little-endian machine (x86_64
+// and aarch64 both are).
 func Encode(filter []unix.SockFilter) []byte {
 	data := make([]byte, 0, 8*len(filter))
 	for _, f := range filter {
-		data = binary.NativeEndian.AppendUint16(data, f.Code)
+		data = binary.LittleEndian.AppendUint16(data, f.Code)
 		data = append(data, f.Jt, f.Jf)
-		data = binary.NativeEndian.AppendUint32(data, f.K)
+		data = binary.LittleEndian.AppendUint32(data, f.K)
 	}
 	return data
 }
@@ -113,7 +126,7 @@ func Decode(data []byte) []unix.SockFilter {
 	filter := make([]unix.SockFilter, len(data)/8)
 	for i := range filter {
 		b := data[8*i:]
-		filter[i] = unix.SockFilter{Code: binary.NativeEndian.Uint16(b), Jt: b[2], Jf: b[3], K: binary.NativeEndian.Uint32(b[4:])}
+		filter[i] = unix.SockFilter{Code: binary.LittleEndian.Uint16(b), Jt: b[2], Jf: b[3], K: binary.LittleEndian.Uint32(b[4:])}
 	}
 	return filter
 }

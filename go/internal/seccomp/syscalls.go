@@ -21,6 +21,9 @@ var arches = map[string]Arch{
 	"arm64": {"aarch64", unix.AUDIT_ARCH_AARCH64, 2},
 }
 
+// Arches are the architectures a filter is built for, in a fixed order.
+func Arches() []Arch { return []Arch{arches["amd64"], arches["arm64"]} }
+
 // Native is the architecture mvrc runs on; ok is false on any other.
 func Native() (arch Arch, ok bool) {
 	arch, ok = arches[runtime.GOARCH]

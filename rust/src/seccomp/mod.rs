@@ -9,7 +9,7 @@ mod syscalls;
 use std::fs;
 use std::io::Write;
 
-use seccompiler::BpfProgram;
+use seccompiler::{BpfProgram, sock_filter};
 
 use crate::errs::Error;
 pub use policy::PolicyError;
@@ -18,33 +18,55 @@ pub use policy::PolicyError;
 pub const DEFAULT: &str = "default";
 pub const UNCONFINED: &str = "unconfined";
 
-/// The policy and the system call table, built in: `default` needs no file at run time.
-const DEFAULT_POLICY: &str = include_str!("../../../seccomp/default.policy");
+/// The system call table and, for the tests, the policy: `default` is built in compiled.
 const SYSCALLS: &str = include_str!("../../../seccomp/syscalls.txt");
+#[cfg(test)]
+const DEFAULT_POLICY: &str = include_str!("../../../seccomp/default.policy");
+
+/// The default policy compiled for this architecture when mvrc was built (by the Go
+/// twin's generator, seccomp/default-ARCH.bpf): no file to read, nothing to compile.
+#[cfg(target_arch = "x86_64")]
+const DEFAULT_PROGRAM: &[u8] = include_bytes!("../../../seccomp/default-x86_64.bpf");
+#[cfg(target_arch = "aarch64")]
+const DEFAULT_PROGRAM: &[u8] = include_bytes!("../../../seccomp/default-aarch64.bpf");
 
 /// The compiled profile: the filters to install, in order; none for unconfined.
 pub type Filters = Vec<BpfProgram>;
 
-/// Compiles the profile --seccomp names. Every failure names the profile, and the line
-/// for a bad entry.
+/// The filters for the profile --seccomp names. The default was compiled when mvrc was
+/// built; a file is compiled here, with seccomp. Every failure names the profile, and the
+/// line for a bad entry.
 pub fn load(profile: &str) -> Result<Filters, Error> {
-    if profile == UNCONFINED {
-        return Ok(Vec::new());
-    }
-    let text = match profile {
-        DEFAULT => DEFAULT_POLICY.to_string(),
-        // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
+    match profile {
+        UNCONFINED => Ok(Vec::new()),
+        DEFAULT => Ok(vec![decode(DEFAULT_PROGRAM)]),
         path => match fs::read(path) {
-            Ok(data) => String::from_utf8_lossy(&data).into_owned(),
-            Err(source) => return Err(Error::SeccompRead { profile: path.into(), source }),
+            // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
+            Ok(data) => compile_text(path, &String::from_utf8_lossy(&data)),
+            Err(source) => Err(Error::SeccompRead { profile: path.into(), source }),
         },
-    };
+    }
+}
+
+fn compile_text(profile: &str, text: &str) -> Result<Filters, Error> {
     let arch = syscalls::native().ok_or(Error::SeccompArch { arch: std::env::consts::ARCH })?;
     let table = syscalls::Table::load(SYSCALLS, arch);
-    let policy = policy::parse(&text, |name| table.known(name))
+    let policy = policy::parse(text, |name| table.known(name))
         .map_err(|source| Error::SeccompPolicy { profile: profile.into(), source })?;
     compile::compile(&policy, &table, arch)
         .map_err(|source| Error::SeccompCompile { profile: profile.into(), source })
+}
+
+/// A program as the generator writes it: 8 bytes an instruction, struct sock_filter on a
+/// little-endian machine.
+fn decode(data: &[u8]) -> BpfProgram {
+    let instruction = |b: &[u8]| sock_filter {
+        code: u16::from_le_bytes([b[0], b[1]]),
+        jt: b[2],
+        jf: b[3],
+        k: u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
+    };
+    data.chunks_exact(8).map(instruction).collect()
 }
 
 // slide: seccomp
@@ -105,8 +127,10 @@ mod tests {
     #[test]
     fn default_loads() {
         let filters = load(DEFAULT).unwrap();
-        assert_eq!(filters.len(), 2, "the allowlist and clone3's ENOSYS");
-        assert!(filters.iter().all(|f| !f.is_empty() && f.len() < 4096));
+        assert_eq!(filters.len(), 1, "the generated program");
+        assert!(filters[0].len() > 100 && filters[0].len() < 4096);
         assert!(load(UNCONFINED).unwrap().is_empty());
+        let compiled = compile_text("default.policy", DEFAULT_POLICY).unwrap();
+        assert_eq!(compiled.len(), 2, "the allowlist and clone3's ENOSYS");
     }
 }
