@@ -1,7 +1,10 @@
 // The options of run, one behaviour per row (SPEC, Options of run; design.md, Mounts).
 package conformance
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 // chrootWarning is the pinned warning of --chroot: a warning, the run goes on.
 const chrootWarning = "mvrc: warning: --chroot is escapable; use it for teaching only\n"
@@ -15,9 +18,9 @@ var ranges = o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:65536", "--gid
 func TestFlags(t *testing.T) {
 	forEachTwin(t, []tcase{
 		// --ns: fewer namespaces, as in the walkthrough's early steps.
-		{name: "ns user enters ROOTFS by chroot with nothing mounted", args: runSh(o("--ns", "user"), "cat /etc/mvrc-marker; echo /proc/* /sys/*; id -u"), stdout: "{stage}\n/proc/* /sys/*\n0\n"},
-		{name: "ns user keeps the host pid namespace", args: runSh(o("--ns", "user"), `[ $$ != 1 ] && echo not-pid-1`), stdout: "not-pid-1\n"},
-		{name: "ns user mount binds the host proc", args: runSh(o("--ns", "user,mount"), `[ $$ != 1 ] && test -d /proc/$$ && hostname`), stdout: "{host}\n"},
+		{name: "ns user enters ROOTFS by chroot with nothing mounted", args: runSh(o("--ns", "user"), "cat /etc/mvrc-marker; echo /proc/* /sys/*; id -u"), stdout: "{stage}\n/proc/* /sys/*\n0\n", stderr: noPidWarning},
+		{name: "ns user keeps the host pid namespace", args: runSh(o("--ns", "user"), `[ $$ != 1 ] && echo not-pid-1`), stdout: "not-pid-1\n", stderr: noPidWarning},
+		{name: "ns user mount binds the host proc", args: runSh(o("--ns", "user,mount"), `[ $$ != 1 ] && test -d /proc/$$ && hostname`), stdout: "{host}\n", stderr: noPidWarning},
 		{name: "ns user mount pid mounts a fresh proc", args: runSh(o("--ns", "user,mount,pid"), "echo $$ /proc/[0-9]*"), stdout: "1 /proc/1\n"},
 		{name: "ns in any order with duplicates", args: run(o("--ns", "cgroup,net,ipc,uts,pid,mount,user,pid"), "hostname"), stdout: "mvrc\n"},
 		{name: "ns without net sees the host interfaces", args: run(o("--ns", "user,mount,pid,uts"), "ls", "/sys/class/net"), stdout: "{hostnets}"},
@@ -66,7 +69,7 @@ func TestFlags(t *testing.T) {
 
 		// --debug: the steps in design.md's order, each once.
 		{name: "debug lists the steps", args: run(o("--debug"), "true"), stderrRE: debugLines("spec", "clone", "idmap", "hostname", "rootfs", "network", "identity", "seccomp", "ready")},
-		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("spec", "clone", "idmap", "rootfs", "identity", "seccomp", "ready")},
+		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("spec", "clone") + regexp.QuoteMeta(noPidWarning) + debugLines("idmap", "rootfs", "identity", "seccomp", "ready")},
 		{name: "debug unconfined", args: run(o("--debug", "--seccomp", "unconfined"), "true"), stderrRE: debugLines("spec", "clone", "idmap", "hostname", "rootfs", "network", "identity", "ready")},
 		{name: "debug keeps stdout clean", args: run(o("--debug"), "echo", "hi"), stdout: "hi\n", stderrRE: `(mvrc: debug: [^\n]+\n)+`},
 	})

@@ -21,13 +21,33 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use nix::errno::Errno;
 use nix::sys::socket::{AddressFamily, MsgFlags, SockFlag, SockType, recv, send, socketpair};
 
-use crate::errs::{Error, sys};
+use crate::errs::{self, text};
 
 const MAPPED: u8 = b'M';
 const ERROR: u8 = b'E';
 
 /// The largest message: an ERROR with its line (the Go twin's bound too).
 const MAX_MESSAGE: usize = 64 << 10;
+
+/// What can go wrong on the channel, and the failure the child sends through it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("socketpair: {}", text(*.0))]
+    Socketpair(Errno),
+    #[error("channel: send: {}", text(*.0))]
+    Send(Errno),
+    #[error("channel: recv: {}", text(*.0))]
+    Recv(Errno),
+    #[error("channel: message too long")]
+    TooLong,
+    #[error("channel: unexpected message {:?}", char::from(*.0))]
+    Unexpected(u8),
+    #[error("channel: parent went away")]
+    ParentGone,
+    /// A setup step that failed in the child: its line (without `mvrc: `) and exit code.
+    #[error("{line}")]
+    Child { code: i32, line: String },
+}
 
 /// The parent's end.
 pub struct ParentEnd(OwnedFd);
@@ -39,7 +59,7 @@ pub struct ChildEnd(OwnedFd);
 pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
     let flags = SockFlag::SOCK_CLOEXEC;
     let (parent, child) =
-        socketpair(AddressFamily::Unix, SockType::SeqPacket, None, flags).map_err(sys("socketpair"))?;
+        socketpair(AddressFamily::Unix, SockType::SeqPacket, None, flags).map_err(Error::Socketpair)?;
     Ok((ParentEnd(parent), ChildEnd(child)))
 }
 
@@ -59,7 +79,7 @@ impl ParentEnd {
                 let line = String::from_utf8_lossy(line).into_owned();
                 Err(Error::Child { code: i32::from(*code), line })
             }
-            _ => Err(sys("channel: unexpected message")(Errno::EPROTO)),
+            [other, ..] => Err(Error::Unexpected(*other)),
         }
     }
 }
@@ -67,15 +87,20 @@ impl ParentEnd {
 // end slide
 
 impl ChildEnd {
-    /// Waits for MAPPED. False means the parent failed or died: stop silently.
-    pub fn wait_for_mapped(&self) -> bool {
+    /// Waits until the parent has written the id maps. An error means the parent
+    /// failed or died: it says why, the child stops silently.
+    pub fn wait_for_mapped(&self) -> Result<(), Error> {
         let mut buf = [0u8; 1];
-        matches!(receive(&self.0, &mut buf), Ok([MAPPED]))
+        match receive(&self.0, &mut buf)? {
+            [MAPPED] => Ok(()),
+            [] => Err(Error::ParentGone),
+            [other, ..] => Err(Error::Unexpected(*other)),
+        }
     }
 
-    /// Hands a setup failure to the parent, which prints it and exits with its code.
-    pub fn report(&self, err: &Error) {
-        let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(125)];
+    /// Hands a setup failure to the parent, which prints its line and exits with its code.
+    pub fn send_error(&self, err: &crate::errs::Error) {
+        let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(errs::FAILED as u8)];
         message.extend_from_slice(err.to_string().as_bytes());
         // Nothing is left to do if the parent is gone: the child exits anyway.
         let _ = send_message(&self.0, &message);
@@ -90,7 +115,7 @@ impl AsRawFd for ChildEnd {
 }
 
 fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
-    send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(sys("channel: send"))
+    send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(Error::Send)
 }
 
 /// Receives one message whole: with MSG_TRUNC the kernel returns the message's real
@@ -98,12 +123,10 @@ fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
 fn receive<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<&'a [u8], Error> {
     loop {
         match recv(fd.as_raw_fd(), buf, MsgFlags::MSG_TRUNC) {
-            Ok(n) if n > buf.len() => return Err(sys("channel")(Errno::EMSGSIZE)),
+            Ok(n) if n > buf.len() => return Err(Error::TooLong),
             Ok(n) => return Ok(&buf[..n]),
             Err(Errno::EINTR) => continue,
-            Err(source) => {
-                return Err(sys("channel: recv")(source));
-            }
+            Err(errno) => return Err(Error::Recv(errno)),
         }
     }
 }
@@ -115,9 +138,9 @@ mod tests {
     #[test]
     fn error_round_trip() {
         let (parent, child) = pair().unwrap();
-        child.report(&crate::lookup::exec_error("nope", Errno::ENOENT));
+        child.send_error(&crate::command::exec_error("nope", Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
-        assert_eq!(err.code(), 127);
+        assert!(matches!(err, Error::Child { code: 127, .. }), "{err:?}");
         assert_eq!(err.to_string(), r#"exec "nope": no such file or directory"#);
     }
 
@@ -125,11 +148,11 @@ mod tests {
     fn long_lines_arrive_whole() {
         let (parent, child) = pair().unwrap();
         let cmd = format!("/{}", "b".repeat(MAX_MESSAGE - 100));
-        child.report(&crate::lookup::exec_error(&cmd, Errno::ENAMETOOLONG));
+        child.send_error(&crate::command::exec_error(&cmd, Errno::ENAMETOOLONG).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.report(&crate::lookup::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT));
+        child.send_error(&crate::command::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }
@@ -138,11 +161,11 @@ mod tests {
     fn closed_ends_read_as_eof() {
         let (parent, child) = pair().unwrap();
         parent.send_mapped().unwrap();
-        assert!(child.wait_for_mapped());
+        assert!(child.wait_for_mapped().is_ok());
         drop(child);
         assert!(parent.wait_for_exec().is_ok());
         let (parent, child) = pair().unwrap();
         drop(parent);
-        assert!(!child.wait_for_mapped());
+        assert!(matches!(child.wait_for_mapped(), Err(Error::ParentGone)));
     }
 }

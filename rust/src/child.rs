@@ -11,11 +11,11 @@ use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
-use crate::debug::Debug;
+use crate::debug::Timer;
 use crate::errs::{Error, FAILED, sys};
-use crate::idmap::IdMap;
+use crate::idmap;
 use crate::spec::{Spec, User};
-use crate::{caps, lookup, network, reaper, rootfs, seccomp};
+use crate::{caps, command, network, reaper, rootfs, seccomp};
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -28,7 +28,7 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
-    if !channel.wait_for_mapped() {
+    if channel.wait_for_mapped().is_err() {
         return FAILED; // the parent failed and says why
     }
     let path = match setup(spec) {
@@ -38,37 +38,37 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
     if spec.init {
         return run_init(channel, spec, &path);
     }
-    fail(&channel, &lookup::exec(&path, &spec.command, &spec.env))
+    fail(&channel, &command::exec(&path, &spec.command, &spec.env).into())
 }
 // end slide
 
 /// Every step between the maps and the exec, in design.md's order; returns the
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
-    let debug = Debug::new(spec.debug);
+    let timer = Timer::new(spec.debug);
     become_root(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).
     let denied = setgroups_denied();
     if spec.namespaces.contains("uts") {
-        debug.time("hostname", || set_hostname(&spec.hostname))?;
+        timer.time("hostname", || set_hostname(&spec.hostname))?;
     }
-    debug.time("rootfs", || rootfs::setup(spec))?;
+    timer.time("rootfs", || rootfs::setup(spec))?;
     if spec.namespaces.contains("net") {
-        debug.time("network", network::loopback_up)?;
+        timer.time("network", network::loopback_up)?;
     }
     // While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
     caps::drop_bounding()?;
-    debug.time("identity", || set_identity(spec.user, denied))?;
+    timer.time("identity", || set_identity(spec.user, denied))?;
     set_workdir(&spec.workdir)?;
-    let path = lookup::find(&spec.command[0], lookup::path_of(&spec.env))?;
+    let path = command::find(&spec.command[0], command::path_of(&spec.env))?;
     new_session()?;
     // Last, so that nothing opened above is missed; before the fork of --init too.
     close_on_exec()?;
     // The filter comes last: every step above may need what it denies (mount, sethostname).
     // Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
     if !spec.filters.is_empty() {
-        debug.time("seccomp", || seccomp::install(&spec.filters))?;
+        timer.time("seccomp", || seccomp::install(&spec.filters))?;
     }
     Ok(path)
 }
@@ -77,8 +77,10 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
 /// and directories the mounts create must belong to a mapped id, and our host id
 /// may not be mapped at all (`--uid-map 0:100000:65536`).
 fn become_root(spec: &Spec) -> Result<(), Error> {
-    let mapped = |maps: &[IdMap]| maps.iter().any(|m| m.contains(0));
-    if !spec.namespaces.contains("user") || !mapped(&spec.uid_maps) || !mapped(&spec.gid_maps) {
+    if !spec.namespaces.contains("user")
+        || !idmap::contains(&spec.uid_maps, 0)
+        || !idmap::contains(&spec.gid_maps, 0)
+    {
         return Ok(());
     }
     let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
@@ -167,14 +169,13 @@ fn close_on_exec() -> Result<(), Error> {
     }
 }
 
-/// Stays as PID 1 and starts COMMAND as PID 2; dropping the channel tells the
+/// Stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
-    let init = match reaper::start(&channel, spec, path) {
+    let init = match reaper::start(path, &spec.command, &spec.env) {
         Ok(init) => init,
         Err(err) => return fail(&channel, &err),
     };
-    // Only COMMAND's copy may remain: the parent's EOF then means COMMAND was exec'd.
     drop(channel);
     init.wait()
 }
@@ -182,7 +183,7 @@ fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
 // slide: errors
 /// Sends the error to the parent, which prints the one line; returns the exit code.
 fn fail(channel: &ChildEnd, err: &Error) -> i32 {
-    channel.report(err);
+    channel.send_error(err);
     err.code()
 }
 // end slide

@@ -3,26 +3,28 @@
 use std::io::Write;
 use std::time::Instant;
 
-/// Prints `mvrc: debug: STEP DURATION` when enabled; a no-op otherwise.
+/// Times the setup steps of one side (parent or child): prints
+/// `mvrc: debug: STEP DURATION` when on; a no-op otherwise.
 #[derive(Debug, Clone, Copy)]
-pub struct Debug {
-    enabled: bool,
+pub struct Timer {
+    on: bool,
 }
 
-impl Debug {
-    pub fn new(enabled: bool) -> Self {
-        Debug { enabled }
+impl Timer {
+    /// A timer that prints to stderr when `on`.
+    pub fn new(on: bool) -> Self {
+        Timer { on }
     }
 
     /// Reports `step` as having taken the time since `since`.
     pub fn step(&self, step: &str, since: Instant) {
-        if self.enabled {
+        if self.on {
             let line = line(step, since.elapsed().as_secs_f64());
             let _ = writeln!(std::io::stderr(), "mvrc: debug: {line}");
         }
     }
 
-    /// Times `work` as `step`.
+    /// Runs one step and reports how long it took, whatever its outcome.
     pub fn time<T>(&self, step: &str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let result = work();

@@ -9,9 +9,12 @@ use thiserror::Error;
 /// mvrc itself failed: usage, rootfs, namespace, mapping, mount or cgroup.
 pub const FAILED: i32 = 125;
 /// COMMAND exists in the container but cannot be executed.
-pub const CANNOT_EXECUTE: i32 = 126;
+pub const CANNOT_EXEC: i32 = 126;
 /// COMMAND was not found in the container.
 pub const NOT_FOUND: i32 = 127;
+
+/// The second line printed after a usage error.
+pub const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
 
 /// Every way a run can fail. Display is the line after `mvrc: `.
 #[derive(Debug, Error)]
@@ -50,9 +53,8 @@ pub enum Error {
     WorkdirMissing { dir: String },
     #[error("workdir {}: {}", quote(.dir), text(*.source))]
     Workdir { dir: String, source: Errno },
-    /// Made by lookup, which classifies execve's errno (126 or 127).
-    #[error("exec {}: {}", quote(.cmd), text(*.source))]
-    Exec { cmd: String, source: Errno, code: i32 },
+    #[error(transparent)]
+    Command(#[from] crate::command::Error),
     #[error("pid file {}: {}", quote(.path), io_text(.source))]
     PidFile { path: String, source: io::Error },
     #[error("{flag} needs a delegated cgroup v2: {reason}")]
@@ -61,7 +63,6 @@ pub enum Error {
     Cgroup { dir: String, source: io::Error },
     #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
     CgroupWrite { dir: String, file: &'static str, source: io::Error },
-    /// A failure the child reported over the channel, already worded.
     #[error("seccomp profile {}: {}", quote(.profile), io_text(.source))]
     SeccompRead { profile: String, source: io::Error },
     #[error("seccomp profile {}: {source}", quote(.profile))]
@@ -72,17 +73,27 @@ pub enum Error {
     SeccompArch { arch: &'static str },
     #[error("{}", install_text(.source))]
     SeccompInstall { source: seccompiler::Error },
-    #[error("{line}")]
-    Child { code: i32, line: String },
+    #[error(transparent)]
+    Channel(#[from] crate::channel::Error),
 }
 
 impl Error {
     /// The exit status this failure ends mvrc with (SPEC, "Exit status").
     pub fn code(&self) -> i32 {
         match self {
-            Error::Exec { code, .. } | Error::Child { code, .. } => *code,
+            Error::Command(err) => err.code(),
+            Error::Channel(crate::channel::Error::Child { code, .. }) => *code,
             _ => FAILED,
         }
+    }
+}
+
+/// What mvrc prints for `err` and exits with: the lines for stderr and the exit code.
+pub fn report(err: &Error) -> (Vec<String>, i32) {
+    let line = format!("mvrc: {err}");
+    match err {
+        Error::Usage(_) => (vec![line, USAGE_HINT.into()], err.code()),
+        _ => (vec![line], err.code()),
     }
 }
 
@@ -108,7 +119,7 @@ pub enum UsageError {
     TakesNoValue(String),
     #[error("run needs ROOTFS and COMMAND")]
     MissingOperands,
-    #[error("unknown namespace {} (known: user, mount, pid, uts, ipc, net, cgroup)", quote(.0))]
+    #[error("unknown namespace {} (known: {})", quote(.0), crate::namespaces::default().join(", "))]
     UnknownNamespace(String),
     #[error("--hostname needs the uts namespace")]
     HostnameNeedsUts,
@@ -268,7 +279,8 @@ mod tests {
     #[test]
     fn exit_codes() {
         assert_eq!(Error::RootfsMissing { path: "r".into() }.code(), FAILED);
-        assert_eq!(Error::Child { code: 127, line: String::new() }.code(), 127);
+        let child = crate::channel::Error::Child { code: 127, line: String::new() };
+        assert_eq!(Error::from(child).code(), 127);
     }
 
     #[test]

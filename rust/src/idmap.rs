@@ -34,26 +34,26 @@ impl IdMap {
         }
         Ok(IdMap { container, host, size })
     }
-
-    /// Whether container id `id` falls in this map.
-    pub fn contains(&self, id: u32) -> bool {
-        id >= self.container && u64::from(id) < u64::from(self.container) + u64::from(self.size)
-    }
 }
 
-/// How the parent writes one set of maps.
+/// Whether container id `id` falls in one of `maps`.
+pub fn contains(maps: &[IdMap], id: u32) -> bool {
+    maps.iter().any(|m| id >= m.container && u64::from(id) < u64::from(m.container) + u64::from(m.size))
+}
+
+/// How a set of maps gets into /proc/PID/{uid,gid}_map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
-    /// The caller maps only its own id: the kernel lets it write the file itself.
-    Direct,
-    /// Anything more needs the setuid helper, which checks /etc/subuid.
-    Helper,
-    /// Root may write any map directly.
+enum Plan {
+    /// The caller is root: write every line directly.
     Root,
+    /// Only the caller's own id: the kernel lets its owner write it.
+    Direct,
+    /// Anything more: the setuid newuidmap/newgidmap check /etc/sub[ug]id.
+    Helper,
 }
 
-/// Decides how to write `maps` for a caller whose own id is `caller` (0: root).
-pub fn plan(caller: u32, maps: &[IdMap]) -> Plan {
+/// Picks the plan for `maps` written by a caller whose own id is `caller` (0: root).
+fn plan(caller: u32, maps: &[IdMap]) -> Plan {
     match maps {
         _ if caller == 0 => Plan::Root,
         [only] if only.host == caller && only.size == 1 => Plan::Direct,
@@ -62,7 +62,7 @@ pub fn plan(caller: u32, maps: &[IdMap]) -> Plan {
 }
 
 /// The arguments of newuidmap/newgidmap: PID, then every map as three numbers.
-pub fn helper_args(pid: &str, maps: &[IdMap]) -> Vec<String> {
+fn helper_args(pid: &str, maps: &[IdMap]) -> Vec<String> {
     let lines = maps.iter().flat_map(|m| [m.container, m.host, m.size].map(|n| n.to_string()));
     std::iter::once(pid.to_string()).chain(lines).collect()
 }
@@ -96,7 +96,7 @@ fn write_proc(pid: Pid, file: &str, text: &str) -> Result<(), Error> {
 }
 
 /// The text of /proc/PID/uid_map (or gid_map): one `C H N` line per map, in order.
-pub fn map_lines(maps: &[IdMap]) -> String {
+fn map_lines(maps: &[IdMap]) -> String {
     maps.iter().map(|m| format!("{} {} {}\n", m.container, m.host, m.size)).collect()
 }
 

@@ -5,11 +5,12 @@ mod cgroups;
 mod channel;
 mod child;
 mod cli;
+mod command;
 mod debug;
 mod devices;
 mod errs;
 mod idmap;
-mod lookup;
+mod masks;
 mod mounts;
 mod namespaces;
 mod network;
@@ -32,15 +33,7 @@ fn main() {
     let started = Instant::now();
     let code = match run(started) {
         Ok(code) => code,
-        Err(err) => {
-            // A closed stderr must not turn a clean failure into a panic: writes are best effort.
-            let mut stderr = io::stderr();
-            let _ = writeln!(stderr, "mvrc: {err}");
-            if matches!(err, Error::Usage(_)) {
-                let _ = writeln!(stderr, "Run 'mvrc help run' for usage.");
-            }
-            err.code()
-        }
+        Err(err) => report(&err),
     };
     std::process::exit(code);
 }
@@ -65,10 +58,15 @@ fn run(started: Instant) -> Result<i32, Error> {
         Action::Version => {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
-        Action::Run(spec) => {
-            let debug = debug::Debug::new(spec.debug);
-            return parent::run(*spec, debug, started);
-        }
+        Action::Run(spec) => return parent::run(*spec, started),
     }
     Ok(0)
+}
+
+/// Prints `err`'s line(s) on stderr and returns its exit code. A closed stderr
+/// must not turn a clean failure into a panic: the write is best effort.
+fn report(err: &Error) -> i32 {
+    let (lines, code) = errs::report(err);
+    let _ = writeln!(io::stderr(), "{}", lines.join("\n"));
+    code
 }

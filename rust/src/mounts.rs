@@ -8,7 +8,7 @@ use nix::errno::Errno;
 use nix::fcntl::{OFlag, OpenHow, ResolveFlag, open, openat, openat2};
 use nix::libc;
 use nix::mount::{MsFlags, mount};
-use nix::sys::stat::{Mode, mkdirat};
+use nix::sys::stat::{Mode, fstat, mkdirat};
 use nix::sys::statvfs::{FsFlags, statvfs};
 use nix::unistd::symlinkat;
 
@@ -80,9 +80,18 @@ impl Root {
         }
     }
 
-    /// `--tmpfs DIR`.
-    pub fn tmpfs(&self, dir: &str) -> Result<(), Error> {
-        self.mount("tmpfs", dir, MsFlags::MS_NOSUID | MsFlags::MS_NODEV, "mode=755")
+    /// With the cgroup namespace: the cgroup2 tree of the container's own cgroup at
+    /// `/sys/fs/cgroup`, read-only as in runc's default spec: a writable one would let the
+    /// container lift its own `--memory` limit. It hides the host's hierarchies that a
+    /// `/sys` without net brings along.
+    pub fn cgroup(&self) -> Result<(), Error> {
+        let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+        self.mount("cgroup2", "/sys/fs/cgroup", flags, "")
+    }
+
+    /// `--tmpfs DIR[:size=SIZE]`, `size` in bytes.
+    pub fn tmpfs(&self, dir: &str, size: u64) -> Result<(), Error> {
+        self.mount("tmpfs", dir, MsFlags::MS_NOSUID | MsFlags::MS_NODEV, &format!("mode=755,size={size}"))
     }
 
     /// Every `--bind`, in order.
@@ -110,6 +119,22 @@ impl Root {
             .ensure(inside, file)
             .map_err(|source| Error::MountPoint { inside: inside.into(), source })?;
         use_it(&format!("/proc/self/fd/{}", fd.as_raw_fd()))
+    }
+
+    /// Like `at`, with whether `inside` is a directory, but creates nothing: a path
+    /// the kernel lacks (no /proc/sched_debug here) is no error; `Ok(false)` says so.
+    pub fn existing(
+        &self,
+        inside: &str,
+        use_it: impl FnOnce(&str, bool) -> Result<(), Error>,
+    ) -> Result<bool, Error> {
+        let failed = |source| Error::MountPoint { inside: inside.into(), source };
+        let fd = match self.resolve(inside, OFlag::O_PATH) {
+            Err(Errno::ENOENT) => return Ok(false),
+            other => other.map_err(failed)?,
+        };
+        let dir = fstat(&fd).map_err(failed)?.st_mode & libc::S_IFMT == libc::S_IFDIR;
+        use_it(&format!("/proc/self/fd/{}", fd.as_raw_fd()), dir).map(|()| true)
     }
 
     /// Opens `inside` (O_PATH), making missing directories on the way and the last

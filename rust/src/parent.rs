@@ -6,6 +6,9 @@
 // main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
 // copy of this process, spec included, that runs the child stage directly.
 
+mod orphans;
+mod prepare;
+
 use std::fs;
 use std::io::Write;
 use std::time::Instant;
@@ -19,19 +22,25 @@ use nix::unistd::{Pid, getegid, geteuid};
 
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
-use crate::debug::Debug;
-use crate::errs::{self, Error, errno, sys};
+use crate::debug::Timer;
+use crate::errs::{self, Error, sys};
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
-use crate::{child, idmap, reaper, rootfs};
+use crate::{child, idmap};
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
 
+/// Printed without a PID namespace: mvrc kills the orphans it finds when COMMAND
+/// exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NO_PID_WARNING: &str =
+    "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
+
 /// Runs the container described by `spec`; returns the exit status for mvrc.
-pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error> {
-    let delegated = prepare(&mut spec)?;
-    debug.step("spec", started);
+pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
+    let timer = Timer::new(spec.debug);
+    let delegated = prepare::prepare(&mut spec)?;
+    timer.step("spec", started);
     if spec.chroot && spec.namespaces.contains("mount") {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
@@ -41,15 +50,18 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
     // background: as a subreaper we inherit those orphans, and kill them at the end.
     let orphans = !spec.namespaces.contains("pid");
     if orphans {
-        reaper::become_subreaper()?;
+        orphans::become_subreaper()?;
     }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
     let signals = Signals::block()?;
     let (parent_end, child_end) = channel::pair()?;
-    let child = debug.time("clone", || start_child(&spec, child_end))?;
+    let child = timer.time("clone", || start_child(&spec, child_end))?;
+    if orphans {
+        let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
+    }
     // Declared here, so that it is removed only after the child is reaped.
     let mut cgroup = None;
-    if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, debug) {
+    if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, timer) {
         // Closing our end makes the child exit silently; SIGKILL makes sure.
         drop(parent_end);
         let _ = kill(child, Signal::SIGKILL);
@@ -57,27 +69,12 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         return Err(err);
     }
     wait_for_exec(&parent_end, child)?;
-    debug.step("ready", started);
+    timer.step("ready", started);
     let status = wait(child, &signals);
     if orphans {
-        reaper::kill_orphans();
+        orphans::kill_orphans();
     }
     status
-}
-
-/// Checks what can be checked before any namespace exists: ROOTFS, bind
-/// sources, the seccomp profile (compiled here, installed by the child), cgroup
-/// delegation. Paths become absolute, since the child moves.
-fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
-    spec.rootfs = rootfs::check(&spec.rootfs)?;
-    for bind in &mut spec.binds {
-        let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
-        fs::metadata(&bind.source).map_err(failed)?;
-        let absolute = std::path::absolute(&bind.source).map_err(failed)?;
-        bind.source = crate::spec::clean(&absolute.display().to_string());
-    }
-    spec.filters = crate::seccomp::load(&spec.seccomp)?;
-    cgroups::check(&spec.limits)
 }
 
 /// Keeps the caller's descriptors out of the container: without close-on-exec
@@ -123,26 +120,26 @@ fn configure(
     channel: &ParentEnd,
     delegated: Option<cgroups::Delegated>,
     cgroup: &mut Option<Cgroup>,
-    debug: Debug,
+    timer: Timer,
 ) -> Result<(), Error> {
     if spec.namespaces.contains("user") {
         let (uid, gid) = (geteuid().as_raw(), getegid().as_raw());
-        debug.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
+        timer.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
     }
     if let Some(delegated) = delegated {
-        *cgroup = Some(debug.time("cgroup", || delegated.enter(child, &spec.limits))?);
+        *cgroup = Some(timer.time("cgroup", || delegated.enter(child, &spec.limits))?);
     }
     if !spec.pid_file.is_empty() {
         fs::write(&spec.pid_file, format!("{child}\n"))
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
-    channel.send_mapped()
+    Ok(channel.send_mapped()?)
 }
 
 /// Waits until COMMAND runs, or returns the error that stopped the child. The
 /// child is killed first: after a broken channel it may still be waiting for us.
 fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
-    channel.wait_for_exec().inspect_err(|_| {
+    channel.wait_for_exec().map_err(Error::from).inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
     })

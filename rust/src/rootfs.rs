@@ -1,7 +1,5 @@
-// ROOTFS: check it, build the new root (bind or overlay, submounts) and make it "/".
+// The container's root: build it from ROOTFS (bind or overlay, submounts) and make it "/".
 
-use std::fs;
-use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -10,28 +8,10 @@ use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::Mode;
 use nix::unistd::{self, chdir, chroot, mkdir};
 
-use crate::devices;
-use crate::errs::{Error, errno, sys};
+use crate::errs::{Error, sys};
 use crate::mounts::{self, Root};
 use crate::spec::Spec;
-
-/// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
-pub fn check(dir: &str) -> Result<String, Error> {
-    let path = || dir.to_string();
-    match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => return Err(Error::RootfsNotDir { path: path() }),
-        Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::RootfsMissing { path: path() }),
-        Err(e) => return Err(Error::Rootfs { path: path(), source: errno(&e) }),
-    }
-    // The host's own root as ROOTFS would bind the host's /dev onto itself and
-    // fail half-way; a link to "/" is the same directory, so compare what it resolves to.
-    if fs::canonicalize(dir).is_ok_and(|real| real == Path::new("/")) {
-        return Err(Error::RootfsIsHostRoot { path: path() });
-    }
-    let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(crate::spec::clean(&absolute.display().to_string()))
-}
+use crate::{devices, masks};
 
 /// Builds the container's root from `spec.rootfs` (absolute) and makes it "/".
 /// Without a mount namespace nothing is mounted: ROOTFS is entered with chroot(2).
@@ -98,9 +78,14 @@ fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
 /// Fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
 fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
     root.proc(spec.namespaces.contains("pid"))?;
-    devices::setup(root)?;
+    masks::apply(root, "/proc")?;
+    devices::setup(root, spec.namespaces.contains("ipc"))?;
     root.sys(spec.namespaces.contains("net"))?;
-    spec.tmpfs.iter().try_for_each(|dir| root.tmpfs(dir))?;
+    masks::apply(root, "/sys")?;
+    if spec.namespaces.contains("cgroup") {
+        root.cgroup()?;
+    }
+    spec.tmpfs.iter().try_for_each(|t| root.tmpfs(&t.path, t.size))?;
     root.binds(&spec.binds)
 }
 
@@ -123,27 +108,4 @@ fn enter_chroot(dir: &Path) -> Result<(), Error> {
     chdir(dir).map_err(sys("chroot"))?;
     chroot(".").map_err(sys("chroot"))?;
     chdir("/").map_err(sys("chroot"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_names_the_path_as_given() {
-        let file = std::env::current_exe().unwrap().display().to_string();
-        let cases = [
-            ("/no/such/rootfs", r#"rootfs "/no/such/rootfs": no such directory"#.to_string()),
-            (file.as_str(), format!("rootfs {file:?}: not a directory")),
-            ("/", r#"rootfs "/": cannot be the host's root directory"#.to_string()),
-            (
-                "../../../../../../..",
-                r#"rootfs "../../../../../../..": cannot be the host's root directory"#.to_string(),
-            ),
-        ];
-        for (path, want) in cases {
-            assert_eq!(check(path).unwrap_err().to_string(), want);
-        }
-        assert!(check(".").unwrap().starts_with('/'));
-    }
 }

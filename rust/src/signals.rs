@@ -1,7 +1,7 @@
 // Forwarding SPEC's signals to one pid; the second SIGINT-or-SIGTERM becomes SIGKILL.
 
 use nix::errno::Errno;
-use nix::sys::signal::{SigHandler, SigSet, Signal, kill, signal};
+use nix::sys::signal::{SigSet, Signal, kill};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::Pid;
 
@@ -70,19 +70,6 @@ impl Forwarder {
         // The target may be exiting already; its SIGCHLD ends the wait.
         let _ = kill(pid, self.translate(sig));
     }
-}
-
-/// Gives the command the signal state of a fresh process: nothing blocked, and
-/// the forwarded signals and SIGPIPE back to their defaults. An ignored
-/// disposition survives execve: the caller may have ignored some (nohup), and
-/// Rust's runtime ignores SIGPIPE.
-pub fn restore_defaults() -> Result<(), Error> {
-    let failed = |source| sys("restoring signals")(source);
-    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
-        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
-        unsafe { signal(sig, SigHandler::SigDfl) }.map_err(failed)?;
-    }
-    SigSet::empty().thread_set_mask().map_err(failed)
 }
 
 #[cfg(test)]

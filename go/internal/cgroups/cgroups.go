@@ -19,8 +19,8 @@ import (
 // Root is where cgroup v2 is mounted.
 const Root = "/sys/fs/cgroup"
 
-// Group is the per-container cgroup the parent made; Remove deletes it.
-type Group struct{ dir string }
+// Cgroup is the per-container cgroup the parent made; Remove deletes it.
+type Cgroup struct{ dir string }
 
 // Check finds where the container's cgroup goes and makes sure every limit asked for can be
 // set there, before any namespace is created. It returns that directory: the PARENT of the
@@ -63,8 +63,8 @@ func Check(l spec.Limits) (string, error) {
 
 // Enter makes mvrc-PID under parent, writes the limits and moves pid in, before the child
 // goes on, so that nothing it runs escapes the limits.
-func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
-	g := &Group{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
+func Enter(parent string, pid int, l spec.Limits) (*Cgroup, error) {
+	g := &Cgroup{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
 		return nil, errs.Failf("cgroup %s: %s", g.dir, errs.Errno(err))
 	}
@@ -89,7 +89,7 @@ func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
 }
 
 // Remove deletes the cgroup once its processes are gone.
-func (g *Group) Remove() {
+func (g *Cgroup) Remove() {
 	if g != nil {
 		_ = unix.Rmdir(g.dir)
 	}

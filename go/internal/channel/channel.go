@@ -27,9 +27,11 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
 
@@ -43,36 +45,31 @@ const (
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
 const maxMessage = 64 << 10
 
-// ChildFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
-const ChildFD = 3
+// childFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
+const childFD = 3
 
-// Parent is the host's end.
-type Parent struct{ fd int }
+// ParentEnd is the host's end.
+type ParentEnd struct{ fd int }
 
-// Child is the container's end.
-type Child struct{ fd int }
+// ChildEnd is the container's end; close-on-exec, so a successful execve closes it.
+type ChildEnd struct{ fd int }
 
-// Failure is a setup step that failed in the child.
-type Failure struct {
-	Code int
-	Line string
-}
-
-// New makes the pair; the child's end is returned as a file for cmd.ExtraFiles.
-func New() (*Parent, *os.File, error) {
+// Pair makes both ends. Both are close-on-exec: the user's command never inherits them.
+// The child's end is returned as a file for cmd.ExtraFiles, which hands it over as fd 3.
+func Pair() (*ParentEnd, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
-	return &Parent{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
+	return &ParentEnd{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
 }
 
 // SendMapped tells the child its id maps are in place.
-func (p *Parent) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
+func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
-func (p *Parent) SendSpec(s *spec.Spec) error {
+func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	data, err := json.Marshal(s)
 	if err != nil {
 		return err
@@ -85,36 +82,37 @@ func (p *Parent) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
-// WaitExec blocks until the child execs (EOF: nil) or reports a failed step.
-func (p *Parent) WaitExec() (*Failure, error) {
+// WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
+// its line and exit code).
+func (p *ParentEnd) WaitExec() error {
 	msg, err := recv(p.fd)
 	switch {
 	case err != nil:
-		return nil, err
+		return err
 	case len(msg) == 0:
-		return nil, nil
+		return nil
 	case msg[0] == msgError && len(msg) >= 2:
-		return &Failure{Code: int(msg[1]), Line: string(msg[2:])}, nil
+		return errs.Codef(int(msg[1]), "%s", msg[2:])
 	}
-	return nil, fmt.Errorf("channel: unexpected message %q", msg[0])
+	return fmt.Errorf("channel: unexpected message %q", msg[0])
 }
 
 // end slide
 
 // Close ends the parent's side; a child still waiting sees EOF and exits quietly.
-func (p *Parent) Close() error { return unix.Close(p.fd) }
+func (p *ParentEnd) Close() error { return unix.Close(p.fd) }
 
-// OpenChild takes over the inherited end and makes it close-on-exec, so that a successful
-// execve is what the parent sees as EOF.
-func OpenChild() (*Child, error) {
-	if _, err := unix.FcntlInt(ChildFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+// OpenChildEnd takes over the inherited end and makes it close-on-exec, so that a
+// successful execve is what the parent sees as EOF.
+func OpenChildEnd() (*ChildEnd, error) {
+	if _, err := unix.FcntlInt(childFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
 		return nil, fmt.Errorf("channel: %w", err)
 	}
-	return &Child{fd: ChildFD}, nil
+	return &ChildEnd{fd: childFD}, nil
 }
 
 // ReceiveSpec reads the Spec the parent sends first: its chunks up to the empty one.
-func (c *Child) ReceiveSpec() (*spec.Spec, error) {
+func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 	var data []byte
 	for {
 		msg, err := c.expect(msgSpec)
@@ -134,20 +132,23 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 }
 
 // WaitMapped blocks until the parent has written the id maps.
-func (c *Child) WaitMapped() error {
+func (c *ChildEnd) WaitMapped() error {
 	_, err := c.expect(msgMapped)
 	return err
 }
 
-// SendError reports a failed step; the parent prints the line and exits with code.
-func (c *Child) SendError(code int, line string) error {
-	return send(c.fd, append([]byte{msgError, byte(code)}, line...))
+// SendError hands a setup failure to the parent, which prints its line and exits with its
+// code. Nothing is left to do if the parent is gone: the child exits anyway.
+func (c *ChildEnd) SendError(err error) {
+	lines, code := errs.Report(err)
+	line := strings.TrimPrefix(lines[0], "mvrc: ")
+	_ = send(c.fd, append([]byte{msgError, byte(code)}, line...))
 }
 
 // Close ends the child's side (under --init, after COMMAND started: the parent's EOF).
-func (c *Child) Close() error { return unix.Close(c.fd) }
+func (c *ChildEnd) Close() error { return unix.Close(c.fd) }
 
-func (c *Child) expect(kind byte) ([]byte, error) {
+func (c *ChildEnd) expect(kind byte) ([]byte, error) {
 	msg, err := recv(c.fd)
 	switch {
 	case err != nil:

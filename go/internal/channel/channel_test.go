@@ -7,13 +7,14 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
 
 // pair returns both ends in this process; the child's end is normally fd 3 of the re-exec.
-func pair(t *testing.T) (*Parent, *Child) {
+func pair(t *testing.T) (*ParentEnd, *ChildEnd) {
 	t.Helper()
-	p, f, err := New()
+	p, f, err := Pair()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +24,7 @@ func pair(t *testing.T) (*Parent, *Child) {
 	}
 	f.Close()
 	t.Cleanup(func() { p.Close() })
-	return p, &Child{fd: fd}
+	return p, &ChildEnd{fd: fd}
 }
 
 func TestSpecThenMappedThenEOF(t *testing.T) {
@@ -44,8 +45,8 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
-	if failure, err := p.WaitExec(); failure != nil || err != nil {
-		t.Fatalf("WaitExec after EOF = %+v, %v; want nil, nil", failure, err)
+	if err := p.WaitExec(); err != nil {
+		t.Fatalf("WaitExec after EOF = %v; want nil", err)
 	}
 }
 
@@ -66,13 +67,10 @@ func TestLargeSpecTravelsInChunks(t *testing.T) {
 
 func TestErrorReachesParent(t *testing.T) {
 	p, c := pair(t)
-	if err := c.SendError(127, `exec "nope": no such file or directory`); err != nil {
-		t.Fatal(err)
-	}
-	failure, err := p.WaitExec()
-	want := &Failure{Code: 127, Line: `exec "nope": no such file or directory`}
-	if err != nil || !reflect.DeepEqual(failure, want) {
-		t.Fatalf("WaitExec = %+v, %v; want %+v", failure, err, want)
+	c.SendError(errs.Codef(127, `exec "nope": no such file or directory`))
+	lines, code := errs.Report(p.WaitExec())
+	if want := `mvrc: exec "nope": no such file or directory`; len(lines) != 1 || lines[0] != want || code != 127 {
+		t.Fatalf("WaitExec reports %q, %d; want %q, 127", lines, code, want)
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 
 	"mvrc/internal/caps"
 	"mvrc/internal/channel"
+	"mvrc/internal/command"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
 	"mvrc/internal/idmap"
-	"mvrc/internal/lookup"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/network"
 	"mvrc/internal/reaper"
@@ -31,7 +31,7 @@ import (
 // (runtime.LockOSThread): pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
-	ch, err := channel.OpenChild()
+	ch, err := channel.OpenChildEnd()
 	if err != nil {
 		os.Exit(errs.Failed)
 	}
@@ -50,7 +50,7 @@ func Run() {
 	if s.Init {
 		runInit(ch, s, path)
 	}
-	fail(ch, lookup.Exec(path, s.Command, s.Env))
+	fail(ch, command.Exec(path, s.Command, s.Env))
 }
 
 // end slide
@@ -58,7 +58,7 @@ func Run() {
 // setup does every step between the maps and the exec, in design.md's order, and returns
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
-	t := debug.New(s.Debug)
+	timer := debug.New(s.Debug)
 	if err := becomeRoot(s); err != nil {
 		return "", err
 	}
@@ -66,15 +66,15 @@ func setup(s *spec.Spec) (string, error) {
 	// namespace, chroot into a tree without /proc).
 	denied := setgroupsDenied()
 	if namespaces.Has(s.Namespaces, "uts") {
-		if err := t.Time("hostname", func() error { return setHostname(s.Hostname) }); err != nil {
+		if err := timer.Time("hostname", func() error { return setHostname(s.Hostname) }); err != nil {
 			return "", err
 		}
 	}
-	if err := t.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
+	if err := timer.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
 		return "", err
 	}
 	if namespaces.Has(s.Namespaces, "net") {
-		if err := t.Time("network", network.LoopbackUp); err != nil {
+		if err := timer.Time("network", network.LoopbackUp); err != nil {
 			return "", err
 		}
 	}
@@ -82,13 +82,13 @@ func setup(s *spec.Spec) (string, error) {
 	if err := caps.DropBounding(); err != nil {
 		return "", err
 	}
-	if err := t.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
+	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
 		return "", err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
 		return "", err
 	}
-	path, err := lookup.Find(s.Command[0], lookup.PathOf(s.Env))
+	path, err := command.Find(s.Command[0], command.PathOf(s.Env))
 	if err != nil {
 		return "", err
 	}
@@ -102,7 +102,7 @@ func setup(s *spec.Spec) (string, error) {
 	// The filter comes last: every step above may need what it denies (mount, sethostname).
 	// Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
 	if len(s.Filter) > 0 {
-		if err := t.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
+		if err := timer.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
 			return "", err
 		}
 	}
@@ -226,22 +226,21 @@ func closeOnExec() error {
 
 // runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
 // that COMMAND started.
-func runInit(ch *channel.Child, s *spec.Spec, path string) {
-	pid1, err := reaper.Start(path, s.Command, s.Env)
+func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
+	init, err := reaper.Start(path, s.Command, s.Env)
 	if err != nil {
-		fail(ch, lookup.ExecError(s.Command[0], err))
+		fail(ch, err)
 	}
 	_ = ch.Close()
-	os.Exit(pid1.Wait())
+	os.Exit(init.Wait())
 }
 
 // slide: errors
 
 // fail sends the error to the parent, which prints the one line; the child stays silent.
-func fail(ch *channel.Child, err error) {
-	lines, code := errs.Report(err)
-	_ = ch.SendError(code, strings.TrimPrefix(lines[0], "mvrc: "))
-	os.Exit(code)
+func fail(ch *channel.ChildEnd, err error) {
+	ch.SendError(err)
+	os.Exit(errs.Code(err))
 }
 
 // end slide

@@ -38,7 +38,7 @@ Options:
       --gid-map C:H:N      gid map; beyond your own gid via newgidmap (repeatable, default "0:<your gid>:1")
   -v, --bind SRC:DST[:ro]  bind-mount host path SRC at DST inside; ":ro" read-only (repeatable)
       --read-only          mount the root filesystem read-only (default off)
-      --tmpfs DIR          a fresh tmpfs at DIR inside (repeatable)
+      --tmpfs DIR[:size=N] a fresh tmpfs at DIR inside, N bytes with k, m or g (repeatable, default size 64m)
       --overlay            throw-away writable layer over ROOTFS, which is never modified (default off)
       --chroot             enter ROOTFS with chroot(2); escapable, for teaching only (default off)
       --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is PID 2 (default off)

@@ -21,13 +21,18 @@ var Links = [][2]string{
 	{"/dev/ptmx", "pts/ptmx"},
 }
 
-// Setup mounts /dev under root.
-func Setup(root *mounts.Root) error {
+// ShmSize bounds /dev/shm as docker does (the kernel's default is half of RAM).
+const ShmSize = "64m"
+
+// Setup mounts /dev under root; with the ipc namespace, its POSIX message queues at /dev/mqueue.
+func Setup(root *mounts.Root, newIPC bool) error {
 	if err := root.Mount("tmpfs", "/dev", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
 		return err
 	}
+	// Read-only binds: I/O to a device goes on, but its inode is the host's, and a container
+	// whose root is the host's root could otherwise chmod or chown the host's /dev/null.
 	for _, name := range Nodes {
-		if err := root.Bind("/dev/"+name, "/dev/"+name, false); err != nil {
+		if err := root.Bind("/dev/"+name, "/dev/"+name, true); err != nil {
 			return err
 		}
 	}
@@ -37,8 +42,13 @@ func Setup(root *mounts.Root) error {
 	if err := root.Mount("devpts", "/dev/pts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
 		return err
 	}
-	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
+	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size="+ShmSize); err != nil {
 		return err
+	}
+	if newIPC {
+		if err := root.Mount("mqueue", "/dev/mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+			return err
+		}
 	}
 	for _, link := range Links {
 		if err := root.Symlink(link[1], link[0]); err != nil {

@@ -57,6 +57,12 @@ func Report(err error) (lines []string, code int) {
 	return []string{line}, e.Code
 }
 
+// Code is the exit code of err: its own, or Failed for an error that is not an *Error.
+func Code(err error) int {
+	_, code := Report(err)
+	return code
+}
+
 // Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's
 // own text when it carries none. Both twins print errno text in Go's lowercase wording.
 func Errno(err error) string {

@@ -86,9 +86,17 @@ func (r *Root) Sys(newNet bool) error {
 	return r.Bind("/sys", "/sys", true)
 }
 
-// Tmpfs mounts a fresh tmpfs for --tmpfs DIR.
-func (r *Root) Tmpfs(dir string) error {
-	return r.Mount("tmpfs", dir, unix.MS_NOSUID|unix.MS_NODEV, "mode=755")
+// Cgroup mounts, with the cgroup namespace, the cgroup2 tree of the container's own cgroup
+// at /sys/fs/cgroup, read-only as in runc's default spec: a writable one would let the
+// container lift its own --memory limit. It hides the host's hierarchies that a /sys
+// without net brings along.
+func (r *Root) Cgroup() error {
+	return r.Mount("cgroup2", "/sys/fs/cgroup", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+}
+
+// Tmpfs mounts a fresh tmpfs of size bytes for --tmpfs DIR[:size=SIZE].
+func (r *Root) Tmpfs(dir string, size int64) error {
+	return r.Mount("tmpfs", dir, unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("mode=755,size=%d", size))
 }
 
 // Binds mounts every --bind in order.
@@ -155,6 +163,25 @@ func (r *Root) at(inside string, file bool, use func(target string) error) error
 	}
 	defer unix.Close(fd)
 	return use(fmt.Sprintf("/proc/self/fd/%d", fd))
+}
+
+// Existing calls use, like at, with a path naming inside and whether it is a directory,
+// but creates nothing: a path the kernel lacks (no /proc/sched_debug here) is no error,
+// and found reports it.
+func (r *Root) Existing(inside string, use func(target string, dir bool) error) (found bool, err error) {
+	fd, err := r.open(inside)
+	if errors.Is(err, unix.ENOENT) {
+		return false, nil
+	}
+	if err != nil {
+		return false, errs.Failf("mount point %s: %w", inside, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return false, errs.Failf("mount point %s: %w", inside, err)
+	}
+	return true, use(fmt.Sprintf("/proc/self/fd/%d", fd), st.Mode&unix.S_IFMT == unix.S_IFDIR)
 }
 
 // ensure opens inside (O_PATH), making missing directories on the way and the last

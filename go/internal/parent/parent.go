@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -21,23 +20,24 @@ import (
 	"mvrc/internal/errs"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
-	"mvrc/internal/reaper"
-	"mvrc/internal/rootfs"
-	"mvrc/internal/seccomp"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 )
+
+// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The caller must hold its OS thread for mvrc's whole life: the child's parent-death
 // signal fires when the thread that cloned it exits, not when the process does.
 func Run(s *spec.Spec, start time.Time) (int, error) {
-	t := debug.New(s.Debug)
+	timer := debug.New(s.Debug)
 	cgroupDir, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
-	t.Step("spec", start)
+	timer.Step("spec", start)
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
@@ -49,19 +49,19 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	// as a subreaper we inherit those orphans, and kill them once the child has exited.
 	orphans := !namespaces.Has(s.Namespaces, "pid")
 	if orphans {
-		if err := reaper.BecomeSubreaper(); err != nil {
+		if err := becomeSubreaper(); err != nil {
 			return 0, err
 		}
 	}
 	caught := signals.Catch()
 	defer signals.Stop(caught)
-	ch, childEnd, err := channel.New()
+	ch, childEnd, err := channel.Pair()
 	if err != nil {
 		return 0, err
 	}
 	defer ch.Close()
 	var cmd *exec.Cmd
-	err = t.Time("clone", func() (err error) {
+	err = timer.Time("clone", func() (err error) {
 		cmd, err = startChild(s, childEnd)
 		return err
 	})
@@ -69,9 +69,12 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if orphans {
+		fmt.Fprintln(os.Stderr, NoPidWarning)
+	}
 
-	group, err := configure(ch, s, cmd.Process.Pid, cgroupDir, t)
-	defer group.Remove() // runs after the wait below, when the cgroup is empty
+	cgroup, err := configure(ch, s, cmd.Process.Pid, cgroupDir, timer)
+	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
@@ -80,41 +83,15 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if err := waitForExec(ch, cmd); err != nil {
 		return 0, err
 	}
-	t.Step("ready", start)
+	timer.Step("ready", start)
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
 	// runs from here on.
 	go signals.Forward(caught, cmd.Process.Pid)
 	_ = cmd.Wait()
 	if orphans {
-		reaper.KillOrphans()
+		killOrphans()
 	}
 	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
-}
-
-// prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
-// the paths absolute, since the child moves.
-func prepare(s *spec.Spec) (cgroupDir string, err error) {
-	if s.Rootfs, err = rootfs.Check(s.Rootfs); err != nil {
-		return "", err
-	}
-	for i, b := range s.Binds {
-		if _, err := os.Stat(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %s", b.Source, errs.Errno(err))
-		}
-		if s.Binds[i].Source, err = filepath.Abs(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
-		}
-	}
-	filter, err := seccomp.Load(s.Seccomp)
-	if err != nil {
-		return "", err
-	}
-	s.Filter = seccomp.Encode(filter)
-	if s.Limits.Any() {
-		return cgroups.Check(s.Limits)
-	}
-	return "", nil
 }
 
 // markInheritedCloexec keeps the caller's descriptors out of the container: without
@@ -193,22 +170,22 @@ func cloneError(s *spec.Spec, err error) error {
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
 // cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *debug.Timer) (*cgroups.Group, error) {
+func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, timer *debug.Timer) (*cgroups.Cgroup, error) {
 	if err := ch.SendSpec(s); err != nil {
 		return nil, err
 	}
 	if namespaces.Has(s.Namespaces, "user") {
-		err := t.Time("idmap", func() error {
+		err := timer.Time("idmap", func() error {
 			return idmap.Write(pid, uint32(os.Geteuid()), uint32(os.Getegid()), s.UIDMaps, s.GIDMaps)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	var group *cgroups.Group
+	var cgroup *cgroups.Cgroup
 	if s.Limits.Any() {
-		err := t.Time("cgroup", func() (err error) {
-			group, err = cgroups.Enter(cgroupDir, pid, s.Limits)
+		err := timer.Time("cgroup", func() (err error) {
+			cgroup, err = cgroups.Enter(cgroupDir, pid, s.Limits)
 			return err
 		})
 		if err != nil {
@@ -217,24 +194,19 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 	}
 	if s.PidFile != "" {
 		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return group, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+			return cgroup, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
 		}
 	}
-	return group, ch.SendMapped()
+	return cgroup, ch.SendMapped()
 }
 
-// waitForExec waits until COMMAND runs; if a setup step failed in the child, it reaps the
-// child and returns the child's error line and code. The child is killed first: after a
-// broken channel it may still be waiting for us.
-func waitForExec(ch *channel.Parent, cmd *exec.Cmd) error {
-	failure, err := ch.WaitExec()
-	if err == nil && failure == nil {
-		return nil
+// waitForExec waits until COMMAND runs, or returns the error that stopped the child. The
+// child is killed first: after a broken channel it may still be waiting for us.
+func waitForExec(ch *channel.ParentEnd, cmd *exec.Cmd) error {
+	if err := ch.WaitExec(); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return err
 	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	if failure != nil {
-		return errs.Codef(failure.Code, "%s", failure.Line)
-	}
-	return err
+	return nil
 }

@@ -6,7 +6,7 @@ mod usage;
 use lexopt::{Arg, Parser};
 
 use crate::errs::UsageError;
-use crate::idmap::IdMap;
+use crate::idmap::{self, IdMap};
 use crate::namespaces::{self, Namespaces};
 use crate::spec::{self, DEFAULT_HOSTNAME, Limits, Spec, User};
 
@@ -133,7 +133,7 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
 
 /// Validates the options in the order of SPEC's table, then ROOTFS and COMMAND.
 fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec, UsageError> {
-    let namespaces = Namespaces::parse(o.ns.as_deref().unwrap_or(namespaces::DEFAULT))?;
+    let namespaces = Namespaces::parse(&o.ns.clone().unwrap_or_else(|| namespaces::default().join(",")))?;
     let (has_user, has_uts, has_mount) =
         (namespaces.contains("user"), namespaces.contains("uts"), namespaces.contains("mount"));
     if let Some(name) = &o.hostname {
@@ -167,9 +167,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
     let binds: Vec<_> = o.binds.iter().map(|b| spec::parse_bind(b)).collect::<Result<_, _>>()?;
     needs_mount("--bind", !binds.is_empty(), has_mount)?;
     needs_mount("--read-only", o.read_only, has_mount)?;
-    for dir in &o.tmpfs {
-        inside_path("--tmpfs", dir)?;
-    }
+    let tmpfs: Vec<_> = o.tmpfs.iter().map(|t| spec::parse_tmpfs(t)).collect::<Result<_, _>>()?;
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
     let limits = parse_limits(&o)?;
@@ -192,7 +190,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         uid_maps,
         gid_maps,
         binds,
-        tmpfs: o.tmpfs,
+        tmpfs,
         read_only: o.read_only,
         overlay: o.overlay,
         chroot: o.chroot,
@@ -236,7 +234,7 @@ fn maps(flag: &'static str, texts: &[String], own: u32, has_user: bool) -> Resul
 }
 
 fn mapped(user: &str, kind: &'static str, id: u32, maps: &[IdMap]) -> Result<(), UsageError> {
-    match maps.iter().any(|m| m.contains(id)) {
+    match idmap::contains(maps, id) {
         true => Ok(()),
         false => Err(UsageError::NotMapped { user: user.into(), kind, id }),
     }

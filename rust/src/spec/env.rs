@@ -11,7 +11,7 @@ pub fn env(
     entries: &[String],
     hostname: &str,
 ) -> Result<Vec<String>, UsageError> {
-    let mut env = vec![DEFAULT_PATH.to_string(), "HOME=/root".into(), format!("HOSTNAME={hostname}")];
+    let mut env = vec![format!("PATH={DEFAULT_PATH}"), "HOME=/root".into(), format!("HOSTNAME={hostname}")];
     if let Some(term) = caller("TERM") {
         env.push(format!("TERM={term}"));
     }

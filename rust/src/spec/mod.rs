@@ -9,8 +9,8 @@ use crate::errs::UsageError;
 use crate::idmap::IdMap;
 use crate::namespaces::Namespaces;
 
-/// The container's PATH, as every OCI runtime sets it.
-pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The container's PATH unless -e replaces it, as every OCI runtime sets it.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const DEFAULT_HOSTNAME: &str = "mvrc";
 
 /// The reason given for a ".." in a path inside the container.
@@ -36,7 +36,7 @@ pub struct Spec {
     pub uid_maps: Vec<IdMap>,
     pub gid_maps: Vec<IdMap>,
     pub binds: Vec<Bind>,
-    pub tmpfs: Vec<String>,
+    pub tmpfs: Vec<Tmpfs>,
     pub read_only: bool,
     pub overlay: bool,
     pub chroot: bool,
@@ -67,6 +67,19 @@ pub struct Bind {
     pub destination: String,
     pub read_only: bool,
 }
+
+/// One `--tmpfs DIR[:size=SIZE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+pub struct Tmpfs {
+    pub path: String,
+    /// Bytes.
+    pub size: u64,
+}
+
+/// Bounds a `--tmpfs` without `size=`, as docker bounds /dev/shm: 64 MiB (the
+/// kernel's default is half of RAM).
+pub const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
 
 /// cgroup v2 limits; zero means "not set".
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -117,9 +130,37 @@ pub fn parse_bind(text: &str) -> Result<Bind, UsageError> {
     Ok(Bind { source: source.into(), destination: destination.into(), read_only })
 }
 
+/// Parses `DIR[:size=SIZE]`; DIR is a path inside the container, SIZE bytes with an
+/// optional k, m or g suffix, DEFAULT_TMPFS_SIZE without one.
+pub fn parse_tmpfs(text: &str) -> Result<Tmpfs, UsageError> {
+    let invalid = |want| UsageError::invalid("--tmpfs", text, want);
+    let (dir, option) = match text.split_once(':') {
+        Some((dir, option)) => (dir, Some(option)),
+        None => (text, None),
+    };
+    if !dir.starts_with('/') {
+        return Err(invalid("want an absolute path"));
+    }
+    if has_dot_dot(dir) {
+        return Err(invalid(NO_DOT_DOT));
+    }
+    let size = match option.map(|o| o.strip_prefix("size=")) {
+        None => DEFAULT_TMPFS_SIZE,
+        Some(None) => return Err(invalid("want DIR[:size=SIZE]")),
+        Some(Some(size)) => parse_bytes(size)
+            .ok_or_else(|| invalid("want SIZE in bytes with an optional k, m or g suffix"))?,
+    };
+    Ok(Tmpfs { path: dir.into(), size })
+}
+
 /// Parses `--memory`: BYTES with an optional k, m or g suffix (powers of 1024, either case).
 pub fn parse_memory(text: &str) -> Result<u64, UsageError> {
-    let invalid = || UsageError::invalid("--memory", text, "want BYTES with an optional k, m or g suffix");
+    parse_bytes(text)
+        .ok_or_else(|| UsageError::invalid("--memory", text, "want BYTES with an optional k, m or g suffix"))
+}
+
+/// BYTES >= 1 with an optional k, m or g suffix (powers of 1024, either case), at most i64::MAX.
+fn parse_bytes(text: &str) -> Option<u64> {
     let (digits, unit) = match text.char_indices().last() {
         Some((i, 'k' | 'K')) => (&text[..i], 1u64 << 10),
         Some((i, 'm' | 'M')) => (&text[..i], 1 << 20),
@@ -129,7 +170,6 @@ pub fn parse_memory(text: &str) -> Result<u64, UsageError> {
     parse_u64(digits)
         .and_then(|count| count.checked_mul(unit))
         .filter(|bytes| (1..=i64::MAX as u64).contains(bytes))
-        .ok_or_else(invalid)
 }
 
 /// Parses `--pids`: a whole number of at least 1.
@@ -217,6 +257,11 @@ mod tests {
     #[test]
     fn bind_vectors() {
         check("bind.json", |s: &String| parse_bind(s));
+    }
+
+    #[test]
+    fn tmpfs_vectors() {
+        check("tmpfs.json", |s: &String| parse_tmpfs(s));
     }
 
     #[test]

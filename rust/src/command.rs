@@ -1,13 +1,39 @@
-// Finding COMMAND in the container's PATH, exec'ing it; 127 (not found) versus 126 (cannot execute).
+// COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
+// and word an exec failure as 126 (cannot execute) or 127 (not found).
 
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::sys::signal::{SigHandler, SigSet, Signal, signal};
 use nix::unistd::execve;
 
-use crate::errs::{CANNOT_EXECUTE, Error, NOT_FOUND};
-use crate::signals;
+use crate::errs::{CANNOT_EXEC, NOT_FOUND, quote, text};
+use crate::signals::FORWARDED;
+
+/// Why COMMAND could not run, as SPEC words it: `exec "CMD": ERRNO TEXT`.
+#[derive(Debug, thiserror::Error)]
+#[error("exec {}: {}", quote(.cmd), text(*.errno))]
+pub struct Error {
+    /// COMMAND as the user wrote it.
+    cmd: String,
+    /// execve's errno, in SPEC's classes: ENOENT (missing), EACCES, or as it came.
+    errno: Errno,
+}
+
+impl Error {
+    /// 127 when COMMAND is missing, 126 when it cannot be executed.
+    pub fn code(&self) -> i32 {
+        match self.errno {
+            Errno::ENOENT => NOT_FOUND,
+            _ => CANNOT_EXEC,
+        }
+    }
+
+    pub fn errno(&self) -> Errno {
+        self.errno
+    }
+}
 
 /// The file to execute for `cmd`. A `cmd` containing "/" is used as is; otherwise
 /// each directory of `path_list` is tried in order (empty elements skipped) and the
@@ -30,12 +56,12 @@ pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
 /// execve's errno as SPEC words it; `cmd` is as the user wrote it. What is
 /// missing is 127, anything else 126.
 pub fn exec_error(cmd: &str, errno: Errno) -> Error {
-    let (source, code) = match errno {
-        Errno::ENOENT | Errno::ENOTDIR => (Errno::ENOENT, NOT_FOUND),
-        Errno::EACCES | Errno::EISDIR | Errno::EPERM => (Errno::EACCES, CANNOT_EXECUTE),
-        other => (other, CANNOT_EXECUTE),
+    let errno = match errno {
+        Errno::ENOENT | Errno::ENOTDIR => Errno::ENOENT,
+        Errno::EACCES | Errno::EISDIR | Errno::EPERM => Errno::EACCES,
+        other => other,
     };
-    Error::Exec { cmd: cmd.into(), source, code }
+    Error { cmd: cmd.into(), errno }
 }
 
 // slide: exec
@@ -43,10 +69,7 @@ pub fn exec_error(cmd: &str, errno: Errno) -> Error {
 /// `path`); returns only the reason it could not. On success the close-on-exec
 /// channel closes: the parent reads EOF. Used by the child and by --init's PID 1.
 pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
-    // Blocked signals and ignored dispositions would survive execve.
-    if let Err(err) = signals::restore_defaults() {
-        return err;
-    }
+    reset_signals();
     let path = CString::new(path.as_os_str().as_encoded_bytes()).ok();
     let errno = match (path, cstrings(argv), cstrings(env)) {
         (Some(path), Some(argv), Some(env)) => {
@@ -58,6 +81,18 @@ pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
     exec_error(&argv[0], errno)
 }
 // end slide
+
+/// Gives COMMAND the signal state of a fresh process: nothing blocked, and the
+/// forwarded signals and SIGPIPE back to their defaults. execve keeps the mask and
+/// ignored dispositions: the caller may have ignored some (nohup), and Rust's
+/// runtime ignores SIGPIPE. Neither call can fail for these valid signals.
+fn reset_signals() {
+    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
+        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
+        let _ = unsafe { signal(sig, SigHandler::SigDfl) };
+    }
+    let _ = SigSet::empty().thread_set_mask();
+}
 
 fn cstrings(all: &[String]) -> Option<Vec<CString>> {
     all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
@@ -75,7 +110,7 @@ mod tests {
 
     #[test]
     fn first_regular_file_in_path_order() {
-        let dir = std::env::temp_dir().join(format!("mvrc-lookup-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("mvrc-command-{}", std::process::id()));
         let (a, b) = (dir.join("a"), dir.join("b"));
         fs::create_dir_all(b.join("sub")).unwrap();
         fs::create_dir_all(&a).unwrap();

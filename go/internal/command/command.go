@@ -1,0 +1,80 @@
+// Package command is COMMAND's last hop: find it in the container's PATH, give it a fresh
+// signal state, exec it, and word an exec failure as 126 (cannot execute) or 127 (not found).
+package command
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"mvrc/internal/errs"
+)
+
+// Find returns the file to execute for cmd. A cmd containing "/" is used as is; otherwise
+// each directory of pathList is tried in order (empty elements skipped), and the first
+// regular file wins (an x bit is not required here: execve then says EACCES, a 126, not a 127).
+func Find(cmd string, pathList string) (string, error) {
+	if strings.Contains(cmd, "/") {
+		return cmd, nil
+	}
+	if cmd != "" {
+		for _, dir := range filepath.SplitList(pathList) {
+			if dir == "" {
+				continue // to a shell "" is the working directory; mvrc never searches it
+			}
+			candidate := filepath.Join(dir, cmd)
+			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+				return candidate, nil
+			}
+		}
+	}
+	return "", ExecError(cmd, unix.ENOENT)
+}
+
+// ExecError turns execve's errno into SPEC's line and code; cmd is as the user wrote it.
+// What is missing is 127, anything else 126.
+func ExecError(cmd string, err error) error {
+	var errno syscall.Errno
+	errors.As(err, &errno)
+	switch errno {
+	case syscall.ENOENT, syscall.ENOTDIR:
+		return errs.Codef(errs.NotFound, "exec %q: no such file or directory", cmd)
+	case syscall.EACCES, syscall.EISDIR, syscall.EPERM:
+		return errs.Codef(errs.CannotExec, "exec %q: permission denied", cmd)
+	}
+	return errs.Codef(errs.CannotExec, "exec %q: %s", cmd, errs.Errno(err))
+}
+
+// slide: exec
+
+// Exec replaces us with COMMAND (argv[0] as the user wrote it, found at path); it returns
+// only the reason it could not. On success the channel's close-on-exec end closes and the
+// parent reads EOF.
+func Exec(path string, argv, env []string) error {
+	resetSignals()
+	return ExecError(argv[0], unix.Exec(path, argv, env))
+}
+
+// end slide
+
+// resetSignals unblocks every signal: execve keeps the mask, and a signal blocked now would
+// stay blocked in COMMAND. (Handlers need no reset: execve sets caught signals back to their
+// defaults.)
+func resetSignals() {
+	var none unix.Sigset_t
+	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
+}
+
+// PathOf returns PATH from an environment list ("" if it has none).
+func PathOf(env []string) string {
+	for _, kv := range env {
+		if value, ok := strings.CutPrefix(kv, "PATH="); ok {
+			return value
+		}
+	}
+	return ""
+}
