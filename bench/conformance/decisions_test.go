@@ -65,7 +65,7 @@ func TestSeccompDecisionsAgree(t *testing.T) {
 				for _, other := range programs[1:] {
 					if got := decide(t, other.filters, in); got != want {
 						if differences++; differences <= 20 {
-							t.Errorf("%s: %s says %s, %s says %s", in, first.name, verdict(want), other.name, verdict(got))
+							t.Errorf("%s: %s says %s, %s says %s", in, first.name, actionName(want), other.name, actionName(got))
 						}
 					}
 				}
@@ -81,7 +81,7 @@ func TestSeccompDecisionsAgree(t *testing.T) {
 			filters := dumpFilters(t, twin, p)
 			for _, c := range knownDecisions() {
 				if got := decide(t, filters, c.in); got != c.want {
-					t.Errorf("%s %s: %s says %s, want %s", twin.Name, filepath.Base(p), c.in, verdict(got), verdict(c.want))
+					t.Errorf("%s %s: %s says %s, want %s", twin.Name, filepath.Base(p), c.in, actionName(got), actionName(c.want))
 				}
 			}
 		}
@@ -281,8 +281,8 @@ func runBPF(prog []unix.SockFilter, data []byte) (uint32, error) {
 	return 0, fmt.Errorf("ran off the end")
 }
 
-// verdict names a filter's return value.
-func verdict(r uint32) string {
+// actionName names a filter's return value.
+func actionName(r uint32) string {
 	switch r & unix.SECCOMP_RET_ACTION_FULL {
 	case unix.SECCOMP_RET_ALLOW:
 		return "allow"

@@ -76,8 +76,8 @@ func TestFlags(t *testing.T) {
 }
 
 // initFirstChild checks that COMMAND is the first process the init starts: its parent is
-// PID 1 and every lower pid is one of PID 1's own threads. SPEC says PID 2; that holds for
-// the Rust init (one thread). A Go init cannot: the Go runtime starts its threads (sysmon,
+// PID 1 and every lower pid is one of PID 1's own threads (SPEC, --init). For the Rust init
+// (one thread) that is PID 2. A Go init cannot: the Go runtime starts its threads (sysmon,
 // GC workers) before any of mvrc's code runs, and in the new pid namespace their thread ids
 // are 2, 3, ... (docs/architecture.md, "Why the Go init's COMMAND is not PID 2").
 const initFirstChild = `grep -q '^PPid:[[:space:]]*1$' /proc/$$/status || { echo "parent is not pid 1"; exit; }

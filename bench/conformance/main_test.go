@@ -14,20 +14,20 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"mvrc/bench/internal/testenv"
 )
-
-// prSetChildSubreaper makes orphans re-parent to us instead of to the host's init, so a
-// container process that outlives its mvrc stays findable among our descendants.
-const prSetChildSubreaper = 36
 
 func TestMain(m *testing.M) {
 	os.Exit(runSuite(m))
 }
 
 func runSuite(m *testing.M) int {
-	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0); errno != 0 {
-		fmt.Fprintf(os.Stderr, "conformance: PR_SET_CHILD_SUBREAPER: %v\n", errno)
+	// As a subreaper we inherit orphans instead of the host's init, so a container process
+	// that outlives its mvrc stays findable among our descendants.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: PR_SET_CHILD_SUBREAPER: %v\n", err)
 		return 2
 	}
 	private, err := testenv.PrivateTempDir("mvrc-conformance-")

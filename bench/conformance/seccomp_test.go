@@ -4,9 +4,6 @@
 package conformance
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"mvrc/bench/internal/testenv"
@@ -54,17 +51,17 @@ func TestSeccomp(t *testing.T) {
 		// would be a way around it (TSYNC).
 		{name: "init and command filtered", args: runSh(o("--init"), "grep -h Seccomp: /proc/1/task/*/status /proc/self/status | sort -u"),
 			stdout: "Seccomp:\t2\n"},
-		{name: "denied calls fail with EPERM", args: run(nil, "/probe"), stdout: deniedByDefault},
-		{name: "denied under init too", args: run(o("--init"), "/probe"), stdout: deniedByDefault},
+		{name: "denied calls fail with EPERM", args: run(nil, "/seccomp_probe"), stdout: deniedByDefault},
+		{name: "denied under init too", args: run(o("--init"), "/seccomp_probe"), stdout: deniedByDefault},
 		// The probe can tell: without the filter the same calls succeed or fail otherwise.
-		{name: "unconfined lets them through", args: run(o("--seccomp", "unconfined"), "/probe"),
+		{name: "unconfined lets them through", args: run(o("--seccomp", "unconfined"), "/seccomp_probe"),
 			stdoutRE: `keyctl ok\nadd_key ok\n(?s:.*)clone3 EINVAL\npersonality\(PER_BSD\) ok\n(?s:.*)`},
 		{name: "everyday work runs", args: runSh(o("--tmpfs", "/tmp"), everyday), stdout: "a\nthreads ok\n"},
 		{name: "everyday work runs under init", args: runSh(o("--init", "--tmpfs", "/tmp"), everyday), stdout: "a\nthreads ok\n"},
 		{name: "default by name", args: run(o("--seccomp", "default"), "/threads"), stdout: "threads ok\n"},
 		{name: "custom profile denies mkdir", args: runSh(o("--seccomp", "{stage}/deny-mkdir", "--tmpfs", "/tmp"), "touch /tmp/f && rm /tmp/f && mkdir /tmp/d"),
 			code: 1, stdout: "", stderr: "mkdir: can't create directory '/tmp/d': Operation not permitted\n"},
-		{name: "custom profile replaces the default", args: run(o("--seccomp", "{stage}/deny-mkdir"), "/probe"),
+		{name: "custom profile replaces the default", args: run(o("--seccomp", "{stage}/deny-mkdir"), "/seccomp_probe"),
 			stdoutRE: `keyctl ok\n(?s:.*)`},
 
 		// A bad profile: one line naming the file and the entry, before anything starts.
@@ -82,8 +79,11 @@ func TestSeccomp(t *testing.T) {
 			stderr: usage(`mvrc: invalid --seccomp "": want default, unconfined or a file`)},
 	}
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		compileProbe(t, st, "seccomp_probe.c", "probe")
-		compileProbe(t, st, "threads.c", "threads", "-pthread")
+		for _, source := range []string{"bench/conformance/testdata/seccomp_probe.c", "bench/conformance/testdata/threads.c"} {
+			if _, err := st.CopyProbe(source); err != nil {
+				t.Fatal(err)
+			}
+		}
 		for name, text := range map[string]string{
 			"deny-mkdir":      denyMkdir,
 			"deny-mkdir-only": "errno EPERM mkdir\n",
@@ -100,17 +100,4 @@ func TestSeccomp(t *testing.T) {
 			})
 		}
 	})
-}
-
-// compileProbe builds testdata/SRC statically into the staged rootfs as /NAME.
-func compileProbe(t *testing.T, st *testenv.Staged, src, name string, flags ...string) {
-	t.Helper()
-	out := filepath.Join(st.Rootfs, name)
-	args := append([]string{"-static", "-O2", "-Wall", "-o", out, filepath.Join("testdata", src)}, flags...)
-	if msg, err := exec.Command("gcc", args...).CombinedOutput(); err != nil {
-		t.Fatalf("gcc %s: %v\n%s", src, err, msg)
-	}
-	if err := os.Chmod(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -97,6 +97,21 @@ func TestSignals(t *testing.T) {
 	})
 }
 
+// TestSignalsDuringSetup: a signal that reaches mvrc while it sets the container up neither
+// kills mvrc nor is lost: it is forwarded once COMMAND runs (SPEC, Lifecycle). A stand-in
+// newuidmap sends it from the middle of the setup, the id maps, before any COMMAND exists.
+func TestSignalsDuringSetup(t *testing.T) {
+	ranges := o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10")
+	forEachTwin(t, []tcase{
+		// Under --init, COMMAND has no handler: the HUP ends it.
+		{name: "a signal during the setup reaches the command", args: run(append(o("--init"), ranges...), "sleep", "1000"),
+			env: []string{"PATH={stage}/helpers/hup"}, code: 129},
+		// PID 1 ignores the first (no handler); the second, counted with it, is SIGKILL.
+		{name: "two stops during the setup kill the container", args: run(ranges, "sleep", "1000"),
+			env: []string{"PATH={stage}/helpers/stops"}, code: 137},
+	})
+}
+
 // lastSignal sends, once, the signal that must end mvrc and waits for the end. Every signal
 // before it has been echoed by the container, so mvrc has handled it: two identical signals
 // pending at once would merge (in the kernel, and in Go's runtime), these never are.

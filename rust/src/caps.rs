@@ -1,4 +1,4 @@
-// The one table of capabilities COMMAND may keep; the bounding set reduced to it before COMMAND starts.
+//! The one table of capabilities COMMAND may keep; the bounding set reduced to it before COMMAND starts.
 
 use nix::errno::Errno;
 use nix::libc;
@@ -10,7 +10,7 @@ use crate::errs::{Error, sys};
 /// every capability it could remount a read-only / or /sys writable
 /// (CAP_SYS_ADMIN), or mount what it likes. The bounding set caps what any
 /// execve below us can gain.
-pub const KEPT: [(&str, u32); 14] = [
+const KEPT: [(&str, u32); 14] = [
     ("CHOWN", 0),
     ("DAC_OVERRIDE", 1),
     ("FOWNER", 3),
@@ -28,7 +28,7 @@ pub const KEPT: [(&str, u32); 14] = [
 ];
 
 /// `KEPT` as the bit mask /proc/PID/status shows (CapBnd, CapEff).
-pub fn mask() -> u64 {
+fn mask() -> u64 {
     KEPT.iter().fold(0, |mask, (_, cap)| mask | 1 << cap)
 }
 

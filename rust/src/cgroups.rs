@@ -1,4 +1,4 @@
-// `--memory/--pids/--cpus` on a delegated cgroup v2, or the clear refusal.
+//! `--memory/--pids/--cpus` on a delegated cgroup v2, or the clear refusal.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -96,9 +96,13 @@ fn parent_dir(proc_self_cgroup: &str) -> Result<PathBuf, &'static str> {
     }
 }
 
-/// cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+/// cpu.max's period in microseconds (100ms): `--cpus N` allows N periods' worth
+/// of CPU time per period.
+const CPU_PERIOD: u32 = 100_000;
+
+/// cpu.max's text for --cpus: QUOTA PERIOD, in microseconds.
 fn cpu_max(cpus: f64) -> String {
-    format!("{} 100000", (cpus * 100000.0) as u64)
+    format!("{} {CPU_PERIOD}", (cpus * f64::from(CPU_PERIOD)) as u64)
 }
 
 impl Drop for Cgroup {

@@ -1,20 +1,25 @@
-// The parent/child protocol over one socketpair, drawn once, here.
-//
-//  parent (host)                                   child (new namespaces)
-//  ─────────────                                   ──────────────────────
-//  socketpair; clone ─────────────────────────────▶ starts, blocked in recv
-//  write uid_map, setgroups, gid_map
-//  (newuidmap/newgidmap for ranges)
-//  cgroup, pid-file
-//  send MAPPED ───────────────────────────────────▶ hostname, rootfs, network,
-//                                                   identity, workdir, lookup
-//                            ◀───────────────────── on failure: send ERROR{code, line}; exit
-//                            ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//  recv: EOF → running / ERROR → print line, exit code
-//
-// SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
-// closed end reads as EOF (a zero-length recv). There is no SPEC message: the
-// Rust child is a clone of the parent and already holds the spec in memory.
+//! The parent/child protocol over one socketpair, drawn once, here (the Go twin's
+//! channel.go draws the same):
+//!
+//! ```text
+//! parent (host, the caller's ids)                  child (new namespaces)
+//! ───────────────────────────────                  ──────────────────────
+//! socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//! [Go only] S + the spec (binary), in chunks,
+//!   then an empty S ──────────────────────────────▶ decode the spec
+//! write uid_map, "deny" to setgroups, gid_map
+//!   (newuidmap/newgidmap for ranges)
+//! cgroup, pid file
+//! M (mapped) ─────────────────────────────────────▶ hostname → rootfs → network
+//!                                                   → identity → workdir → command
+//!                         ◀─────────────────────── failure: E + exit code + line; exit
+//!                         ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//! recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//! ```
+//!
+//! SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
+//! closed end reads as EOF (a zero-length recv). There is no SPEC message: the
+//! Rust child is a clone of the parent and already holds the spec in memory.
 
 use std::os::fd::{AsRawFd, OwnedFd};
 
@@ -107,7 +112,7 @@ impl ChildEnd {
     }
 }
 
-/// The child keeps this one descriptor besides stdio (see child::close_other_fds).
+/// The child keeps this one descriptor besides stdio (see fds::close_all_but).
 impl AsRawFd for ChildEnd {
     fn as_raw_fd(&self) -> i32 {
         self.0.as_raw_fd()
@@ -152,7 +157,7 @@ mod tests {
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.send_error(&crate::command::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
+        child.send_error(&crate::command::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }

@@ -1,11 +1,11 @@
-// The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
+//! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+use std::ffi::OsStr;
 use std::fs;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::libc;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
@@ -15,7 +15,7 @@ use crate::debug::Timer;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap;
 use crate::spec::{Spec, User};
-use crate::{caps, command, network, reaper, rootfs, seccomp};
+use crate::{caps, command, fds, network, reaper, rootfs, seccomp};
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -24,7 +24,7 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
     // First: die with mvrc. Then drop every descriptor clone(2) copied but ours:
     // the parent's end (so that a parent that died before this line still reads
     // as EOF below), its signalfd, and whatever the caller left open.
-    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || close_other_fds(channel.as_raw_fd()).is_err() {
+    if prctl::set_pdeathsig(Signal::SIGKILL).is_err() || fds::close_all_but(channel.as_raw_fd()).is_err() {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
@@ -63,8 +63,9 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     set_workdir(&spec.workdir)?;
     let path = command::find(&spec.command[0], command::path_of(&spec.env))?;
     new_session()?;
-    // Last, so that nothing opened above is missed; before the fork of --init too.
-    close_on_exec()?;
+    // Last, so that nothing opened above is missed (the channel's end too: its closing
+    // on exec is the parent's EOF); before the fork of --init too.
+    fds::close_on_exec()?;
     // The filter comes last: every step above may need what it denies (mount, sethostname).
     // Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
     if !spec.filters.is_empty() {
@@ -91,7 +92,7 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
-fn set_hostname(name: &str) -> Result<(), Error> {
+fn set_hostname(name: &OsStr) -> Result<(), Error> {
     sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
 }
 // end slide
@@ -129,7 +130,7 @@ fn setgroups_denied() -> bool {
     fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
-fn set_workdir(dir: &str) -> Result<(), Error> {
+fn set_workdir(dir: &OsStr) -> Result<(), Error> {
     match chdir(dir) {
         Ok(()) => Ok(()),
         Err(Errno::ENOENT | Errno::ENOTDIR) => Err(Error::WorkdirMissing { dir: dir.into() }),
@@ -137,39 +138,7 @@ fn set_workdir(dir: &str) -> Result<(), Error> {
     }
 }
 
-/// Closes every descriptor but stdio and `keep`: clone(2) copied the parent's
-/// whole table, and the parent only marked the caller's fds close-on-exec (it may
-/// still need one: --pid-file /dev/fd/5). The Go child gets the same from its re-exec.
-fn close_other_fds(keep: RawFd) -> nix::Result<()> {
-    let keep = keep as libc::c_uint;
-    let ranges = [(3, keep.wrapping_sub(1)), (keep + 1, libc::c_uint::MAX)];
-    for (first, last) in ranges.into_iter().filter(|(first, last)| first <= last) {
-        // SAFETY: nix has no close_range. The OwnedFds that own the closed
-        // descriptors (the parent's end, its signalfd) live on the parent's stack,
-        // which this child never unwinds: nothing closes them a second time.
-        if unsafe { libc::close_range(first, last, 0) } != 0 {
-            return Err(Errno::last());
-        }
-    }
-    Ok(())
-}
-
-/// Marks every descriptor above stderr close-on-exec: the caller's inherited
-/// ones (without the flag, execve passes them on, a way out of the container)
-/// and the channel's end, whose closing on exec is the parent's EOF. COMMAND
-/// starts with 0, 1, 2. One close_range(2): no loop over fds, no /proc (a chroot
-/// without mounts has none).
-fn close_on_exec() -> Result<(), Error> {
-    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
-    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
-    // it closes none, so no OwnedFd of this process is invalidated.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
-        0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
-    }
-}
-
-/// Stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the
+/// Stays as PID 1 and starts COMMAND as its first child; closing the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     let init = match reaper::start(path, &spec.command, &spec.env) {
@@ -187,39 +156,3 @@ fn fail(channel: &ChildEnd, err: &Error) -> i32 {
     err.code()
 }
 // end slide
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use nix::fcntl::{FcntlArg, FdFlag, fcntl};
-    use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd};
-
-    fn cloexec(fd: BorrowedFd) -> bool {
-        let flags = fcntl(fd, FcntlArg::F_GETFD).expect("F_GETFD");
-        FdFlag::from_bits_truncate(flags).contains(FdFlag::FD_CLOEXEC)
-    }
-
-    /// close_on_exec must mark every inherited descriptor above stderr, however
-    /// high, and leave stdin, stdout and stderr to COMMAND.
-    #[test]
-    fn close_on_exec_leaves_only_stdio() {
-        let (read, write) = nix::unistd::pipe().unwrap(); // no O_CLOEXEC: like a caller's fd
-        let raw = fcntl(&read, FcntlArg::F_DUPFD(512)).unwrap();
-        // SAFETY: F_DUPFD just returned this new descriptor; nothing else owns it.
-        let high = unsafe { OwnedFd::from_raw_fd(raw) };
-        let inherited = [read.as_fd(), write.as_fd(), high.as_fd()];
-        for fd in inherited {
-            assert!(!cloexec(fd), "{fd:?} is close-on-exec before the call: the test would prove nothing");
-        }
-        let (stdin, stdout, stderr) = (std::io::stdin(), std::io::stdout(), std::io::stderr());
-        let stdio = [stdin.as_fd(), stdout.as_fd(), stderr.as_fd()];
-        let before = stdio.map(cloexec);
-
-        close_on_exec().unwrap();
-
-        for fd in inherited {
-            assert!(cloexec(fd), "{fd:?}: not close-on-exec, COMMAND would inherit it");
-        }
-        assert_eq!(stdio.map(cloexec), before, "stdio must stay as it is");
-    }
-}

@@ -1,7 +1,8 @@
-// COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
-// and word an exec failure as 126 (cannot execute) or 127 (not found).
+//! COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
+//! and word an exec failure as 126 (cannot execute) or 127 (not found).
 
-use std::ffi::CString;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
@@ -16,7 +17,7 @@ use crate::signals::FORWARDED;
 #[error("exec {}: {}", quote(.cmd), text(*.errno))]
 pub struct Error {
     /// COMMAND as the user wrote it.
-    cmd: String,
+    cmd: OsString,
     /// execve's errno, in SPEC's classes: ENOENT (missing), EACCES, or as it came.
     errno: Errno,
 }
@@ -38,24 +39,27 @@ impl Error {
 /// The file to execute for `cmd`. A `cmd` containing "/" is used as is; otherwise
 /// each directory of `path_list` is tried in order (empty elements skipped) and the
 /// first regular file wins (no x bit needed here: execve then says EACCES, a 126, not a 127).
-pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
-    if cmd.contains('/') {
+pub fn find(cmd: impl AsRef<OsStr>, path_list: impl AsRef<OsStr>) -> Result<PathBuf, Error> {
+    let (cmd, path_list) = (cmd.as_ref(), path_list.as_ref());
+    if cmd.as_bytes().contains(&b'/') {
         return Ok(PathBuf::from(cmd));
     }
-    let found = match cmd.is_empty() {
-        true => None,
-        false => path_list
-            .split(':')
-            .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
-            .map(|dir| Path::new(dir).join(cmd))
-            .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file())),
-    };
+    if cmd.is_empty() {
+        return Err(exec_error(cmd, Errno::ENOENT));
+    }
+    let found = path_list
+        .as_bytes()
+        .split(|b| *b == b':')
+        .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
+        .map(|dir| Path::new(OsStr::from_bytes(dir)).join(cmd))
+        .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file()));
     found.ok_or_else(|| exec_error(cmd, Errno::ENOENT))
 }
 
 /// execve's errno as SPEC words it; `cmd` is as the user wrote it. What is
 /// missing is 127, anything else 126.
-pub fn exec_error(cmd: &str, errno: Errno) -> Error {
+pub fn exec_error(cmd: impl AsRef<OsStr>, errno: Errno) -> Error {
+    let cmd = cmd.as_ref();
     let errno = match errno {
         Errno::ENOENT | Errno::ENOTDIR => Errno::ENOENT,
         Errno::EACCES | Errno::EISDIR | Errno::EPERM => Errno::EACCES,
@@ -68,7 +72,7 @@ pub fn exec_error(cmd: &str, errno: Errno) -> Error {
 /// Replaces this process with COMMAND (`argv[0]` as the user wrote it, found at
 /// `path`); returns only the reason it could not. On success the close-on-exec
 /// channel closes: the parent reads EOF. Used by the child and by --init's PID 1.
-pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
+pub fn exec(path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
     reset_signals();
     let path = CString::new(path.as_os_str().as_encoded_bytes()).ok();
     let errno = match (path, cstrings(argv), cstrings(env)) {
@@ -94,13 +98,14 @@ fn reset_signals() {
     let _ = SigSet::empty().thread_set_mask();
 }
 
-fn cstrings(all: &[String]) -> Option<Vec<CString>> {
+fn cstrings(all: &[OsString]) -> Option<Vec<CString>> {
     all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
 }
 
 /// PATH from an environment list ("" if it has none).
-pub fn path_of(env: &[String]) -> &str {
-    env.iter().find_map(|kv| kv.strip_prefix("PATH=")).unwrap_or_default()
+pub fn path_of(env: &[OsString]) -> &OsStr {
+    let path = env.iter().find_map(|kv| kv.as_bytes().strip_prefix(b"PATH="));
+    OsStr::from_bytes(path.unwrap_or_default())
 }
 
 #[cfg(test)]

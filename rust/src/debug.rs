@@ -1,4 +1,4 @@
-// `--debug`: one stderr line per setup step with its duration.
+//! `--debug`: one stderr line per setup step with its duration.
 
 use std::io::Write;
 use std::time::Instant;

@@ -1,4 +1,4 @@
-// The container's /dev: a small tmpfs with the host's harmless nodes bound in, devpts, shm and the usual links.
+//! The container's /dev: a small tmpfs with the host's harmless nodes bound in, devpts, shm and the usual links.
 
 use nix::mount::MsFlags;
 
@@ -7,10 +7,10 @@ use crate::mounts::Root;
 
 /// Bound from the host: a user namespace may not mknod(2), but it may bind a
 /// node that already exists, and these six give no access to any hardware.
-pub const NODES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
+const NODES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
 
 /// The /dev symlinks programs expect.
-pub const LINKS: [(&str, &str); 5] = [
+const LINKS: [(&str, &str); 5] = [
     ("/dev/fd", "/proc/self/fd"),
     ("/dev/stdin", "/proc/self/fd/0"),
     ("/dev/stdout", "/proc/self/fd/1"),

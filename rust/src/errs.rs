@@ -1,6 +1,8 @@
-// The exit-code table, the typed errors of every stage, and their one-line wording.
+//! The exit-code table, the typed errors of every stage, and their one-line wording.
 
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 
 use nix::errno::Errno;
 use nix::sys::wait::WaitStatus;
@@ -14,7 +16,7 @@ pub const CANNOT_EXEC: i32 = 126;
 pub const NOT_FOUND: i32 = 127;
 
 /// The second line printed after a usage error.
-pub const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
+const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
 
 /// Every way a run can fail. Display is the line after `mvrc: `.
 #[derive(Debug, Error)]
@@ -22,15 +24,15 @@ pub enum Error {
     #[error(transparent)]
     Usage(#[from] UsageError),
     #[error("rootfs {}: no such directory", quote(.path))]
-    RootfsMissing { path: String },
+    RootfsMissing { path: OsString },
     #[error("rootfs {}: not a directory", quote(.path))]
-    RootfsNotDir { path: String },
+    RootfsNotDir { path: OsString },
     #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
-    RootfsIsHostRoot { path: String },
+    RootfsIsHostRoot { path: OsString },
     #[error("rootfs {}: {}", quote(.path), text(*.source))]
-    Rootfs { path: String, source: Errno },
+    Rootfs { path: OsString, source: Errno },
     #[error("bind source {}: {}", quote(.src), text(*.source))]
-    BindSource { src: String, source: Errno },
+    BindSource { src: OsString, source: Errno },
     #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
     Clone { source: Errno, without_user: bool },
     #[error("writing {what}: {}", io_text(.source))]
@@ -40,7 +42,7 @@ pub enum Error {
     #[error("mount {fstype} on {target}: {}", text(*.source))]
     Mount { fstype: &'static str, target: String, source: Errno },
     #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
-    Bind { src: String, dst: String, source: Errno },
+    Bind { src: OsString, dst: OsString, source: Errno },
     #[error("mount point {inside}: {}", text(*.source))]
     MountPoint { inside: String, source: Errno },
     #[error("remount {inside} read-only: {}", text(*.source))]
@@ -50,13 +52,13 @@ pub enum Error {
     #[error("{op}: {}", text(*.source))]
     Sys { op: String, source: Errno },
     #[error("workdir {}: no such directory in the container", quote(.dir))]
-    WorkdirMissing { dir: String },
+    WorkdirMissing { dir: OsString },
     #[error("workdir {}: {}", quote(.dir), text(*.source))]
-    Workdir { dir: String, source: Errno },
+    Workdir { dir: OsString, source: Errno },
     #[error(transparent)]
     Command(#[from] crate::command::Error),
     #[error("pid file {}: {}", quote(.path), io_text(.source))]
-    PidFile { path: String, source: io::Error },
+    PidFile { path: OsString, source: io::Error },
     #[error("{flag} needs a delegated cgroup v2: {reason}")]
     NoCgroup { flag: &'static str, reason: String },
     #[error("cgroup {dir}: {}", io_text(.source))]
@@ -64,11 +66,11 @@ pub enum Error {
     #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
     CgroupWrite { dir: String, file: &'static str, source: io::Error },
     #[error("seccomp profile {}: {}", quote(.profile), io_text(.source))]
-    SeccompRead { profile: String, source: io::Error },
+    SeccompRead { profile: OsString, source: io::Error },
     #[error("seccomp profile {}: {source}", quote(.profile))]
-    SeccompPolicy { profile: String, source: crate::seccomp::PolicyError },
+    SeccompPolicy { profile: OsString, source: crate::seccomp::PolicyError },
     #[error("seccomp profile {}: {source}", quote(.profile))]
-    SeccompCompile { profile: String, source: seccompiler::BackendError },
+    SeccompCompile { profile: OsString, source: seccompiler::BackendError },
     #[error("seccomp: no system call table for {arch}")]
     SeccompArch { arch: &'static str },
     #[error("{}", install_text(.source))]
@@ -108,11 +110,11 @@ pub enum UsageError {
     #[error("missing command (want run, version or help)")]
     MissingCommand,
     #[error("unknown command {}", quote(.0))]
-    UnknownCommand(String),
+    UnknownCommand(OsString),
     #[error("unknown help topic {}", quote(.0))]
-    UnknownHelpTopic(String),
+    UnknownHelpTopic(OsString),
     #[error("unknown flag {}", quote(.0))]
-    UnknownFlag(String),
+    UnknownFlag(OsString),
     #[error("flag {} needs a value", quote(.0))]
     NeedsValue(String),
     #[error("flag {} takes no value", quote(.0))]
@@ -120,7 +122,7 @@ pub enum UsageError {
     #[error("run needs ROOTFS and COMMAND")]
     MissingOperands,
     #[error("unknown namespace {} (known: {})", quote(.0), crate::namespaces::default().join(", "))]
-    UnknownNamespace(String),
+    UnknownNamespace(OsString),
     #[error("--hostname needs the uts namespace")]
     HostnameNeedsUts,
     #[error("{0} needs the user namespace")]
@@ -128,24 +130,21 @@ pub enum UsageError {
     #[error("{0} needs the mount namespace")]
     NeedsMountNamespace(&'static str),
     #[error("unexpected argument {}", quote(.0))]
-    UnexpectedArgument(String),
+    UnexpectedArgument(OsString),
     #[error("--user {}: {kind} {id} is not mapped (see --{kind}-map)", quote(.user))]
-    NotMapped { user: String, kind: &'static str, id: u32 },
+    NotMapped { user: OsString, kind: &'static str, id: u32 },
     #[error("invalid {flag} {}: {want}", quote(.value))]
-    Invalid { flag: &'static str, value: String, want: &'static str },
+    Invalid { flag: &'static str, value: OsString, want: &'static str },
 }
 
 impl UsageError {
-    pub fn invalid(flag: &'static str, value: &str, want: &'static str) -> Self {
-        UsageError::Invalid { flag, value: value.to_string(), want }
+    pub fn invalid(flag: &'static str, value: impl AsRef<OsStr>, want: &'static str) -> Self {
+        UsageError::Invalid { flag, value: value.as_ref().to_owned(), want }
     }
 }
 
 fn user_hint(without_user: bool) -> &'static str {
-    match without_user {
-        true => r#" (an unprivileged user needs "user" in --ns)"#,
-        false => "",
-    }
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
 }
 
 /// The exit status mvrc reports for a process that ended: its own exit code, or
@@ -211,12 +210,34 @@ pub fn io_text(err: &io::Error) -> String {
 
 /// `text` quoted as Go's strconv.Quote (`%q`) does, so both twins print the same line:
 /// `\"` and `\\`, the named escapes `\a \b \f \n \r \t \v`, `\xNN` for the other ASCII
-/// controls and DEL, `\uNNNN` for non-ASCII controls and spaces. Go also
-/// escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust has no
-/// table of them, so those are printed as they are (design.md, Command line).
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+/// controls, DEL and each byte that is not UTF-8, `\uNNNN` for non-ASCII controls and spaces.
+/// Go also escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust
+/// has no table of them, so those are printed as they are (design.md, Command line).
+pub fn quote(text: impl AsRef<OsStr>) -> String {
+    let bytes = text.as_ref().as_bytes();
+    let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
+    for chunk in bytes.utf8_chunks() {
+        quote_str(&mut out, chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out.push('"');
+    out
+}
+
+/// A path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+/// is, but each byte that is not UTF-8 as `\xNN`, the way `quote` shows it, so a line is
+/// text and both twins print the same one (Go: errs.Shown).
+pub fn shown(text: impl AsRef<OsStr>) -> String {
+    let mut out = String::new();
+    for chunk in text.as_ref().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out
+}
+
+fn quote_str(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -236,8 +257,6 @@ pub fn quote(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -255,6 +274,26 @@ mod tests {
         }
         for case in crate::vectors::load::<Case>("quote.json") {
             assert_eq!(quote(&case.input), case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn quote_bytes_vectors() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            name: String,
+            hex: String,
+            quote: String,
+            shown: String,
+        }
+        for case in crate::vectors::load::<Case>("quote_bytes.json") {
+            let bytes: Vec<u8> = (0..case.hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&case.hex[i..i + 2], 16).unwrap())
+                .collect();
+            let input = OsStr::from_bytes(&bytes);
+            assert_eq!(quote(input), case.quote, "{}", case.name);
+            assert_eq!(shown(input), case.shown, "{}", case.name);
         }
     }
 

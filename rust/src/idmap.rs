@@ -1,4 +1,4 @@
-// Id maps: parse `C:H:N`, plan a direct write or newuidmap/newgidmap, and write the maps.
+//! Id maps: parse `C:H:N`, plan a direct write or newuidmap/newgidmap, and write the maps.
 
 use std::fs;
 use std::os::unix::process::ExitStatusExt;

@@ -1,4 +1,4 @@
-// Entry point: the command line → help, version, or a container run by the parent stage.
+//! Entry point: the command line → help, version, or a container run by the parent stage.
 
 mod caps;
 mod cgroups;
@@ -9,6 +9,7 @@ mod command;
 mod debug;
 mod devices;
 mod errs;
+mod fds;
 mod idmap;
 mod masks;
 mod mounts;
@@ -39,10 +40,11 @@ fn main() {
 }
 
 fn run(started: Instant) -> Result<i32, Error> {
-    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
-    let hostname = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    // Bytes, never text: a path or a value need not be UTF-8, and a lossy one names another file.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let hostname = nix::unistd::gethostname().unwrap_or_default();
     let caller = Caller {
-        env: &|key| std::env::var_os(key).map(|v| v.to_string_lossy().into_owned()),
+        env: &|key| std::env::var_os(key),
         uid: nix::unistd::geteuid().as_raw(),
         gid: nix::unistd::getegid().as_raw(),
         hostname: &hostname,

@@ -1,5 +1,5 @@
-// What a container must not touch under /proc and /sys: runc's default read-only and masked
-// paths, mounted through the new root so a hostile ROOTFS cannot aim them.
+//! What a container must not touch under /proc and /sys: runc's default read-only and masked
+//! paths, mounted through the new root so a hostile ROOTFS cannot aim them.
 
 use nix::mount::{MsFlags, mount};
 
@@ -44,10 +44,10 @@ fn read_only(root: &Root, inside: &str) -> Result<(), Error> {
             source,
         })
     })?;
-    match found {
-        true => root.existing(inside, |target, _| read_only_recursive(target, inside)).map(drop),
-        false => Ok(()),
+    if !found {
+        return Ok(());
     }
+    root.existing(inside, |target, _| read_only_recursive(target, inside)).map(drop)
 }
 
 /// Hides `inside`. The /dev/null bound over a file is made read-only too: it is the
@@ -64,10 +64,10 @@ fn mask(root: &Root, inside: &str) -> Result<(), Error> {
             mount(Some("/dev/null"), target, None::<&str>, flags, None::<&str>)
                 .map_err(|source| Error::Bind { src: "/dev/null".into(), dst: inside.into(), source })
         })?;
-    match found && file {
-        true => root.existing(inside, |target, _| read_only_recursive(target, inside)).map(drop),
-        false => Ok(()),
+    if !(found && file) {
+        return Ok(());
     }
+    root.existing(inside, |target, _| read_only_recursive(target, inside)).map(drop)
 }
 
 /// Covers a directory with an empty read-only tmpfs.

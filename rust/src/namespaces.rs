@@ -1,4 +1,4 @@
-// The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
+//! The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
 
 use nix::sched::CloneFlags;
 
@@ -8,7 +8,7 @@ use crate::errs::UsageError;
 /// Every namespace mvrc knows, in the order the kernel needs them: `user` first,
 /// because creating it is what grants an unprivileged caller the right to create
 /// the others in the same clone(2).
-pub const TABLE: [(&str, CloneFlags); 7] = [
+const TABLE: [(&str, CloneFlags); 7] = [
     ("user", CloneFlags::CLONE_NEWUSER),
     ("mount", CloneFlags::CLONE_NEWNS),
     ("pid", CloneFlags::CLONE_NEWPID),
@@ -35,7 +35,7 @@ impl Namespaces {
     pub fn parse(list: &str) -> Result<Self, UsageError> {
         let wanted: Vec<&str> = if list.is_empty() { Vec::new() } else { list.split(',').collect() };
         if let Some(unknown) = wanted.iter().find(|w| !default().contains(w)) {
-            return Err(UsageError::UnknownNamespace(unknown.to_string()));
+            return Err(UsageError::UnknownNamespace(unknown.into()));
         }
         Ok(Namespaces(default().into_iter().filter(|n| wanted.contains(n)).collect()))
     }

@@ -1,4 +1,4 @@
-// Bringing up `lo` in the new network namespace (SIOCGIFFLAGS / SIOCSIFFLAGS).
+//! Bringing up `lo` in the new network namespace (SIOCGIFFLAGS / SIOCSIFFLAGS).
 
 use std::os::fd::AsRawFd;
 

@@ -1,10 +1,10 @@
-// The host side: start the child in its new namespaces, map its ids, let it go, wait.
-//
-// Why Rust needs no re-exec: the Go runtime runs several threads before main,
-// and after fork(2) only the forking thread survives, so a Go child can do little
-// but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
-// main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
-// copy of this process, spec included, that runs the child stage directly.
+//! The host side: start the child in its new namespaces, map its ids, let it go, wait.
+//!
+//! Why Rust needs no re-exec: the Go runtime runs several threads before main,
+//! and after fork(2) only the forking thread survives, so a Go child can do little
+//! but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
+//! main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
+//! copy of this process, spec included, that runs the child stage directly.
 
 mod orphans;
 mod prepare;
@@ -14,7 +14,6 @@ use std::io::Write;
 use std::time::Instant;
 
 use nix::errno::Errno;
-use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
@@ -26,7 +25,7 @@ use crate::debug::Timer;
 use crate::errs::{self, Error, sys};
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
-use crate::{child, idmap};
+use crate::{child, fds, idmap};
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
@@ -45,7 +44,9 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
-    mark_inherited_cloexec()?;
+    // The caller's descriptors would reach COMMAND. clone(2) copies them anyway: the
+    // child closes every one first thing (fds::close_all_but), since its --init PID 1 never execs.
+    fds::close_on_exec()?;
     // Without a PID namespace, nothing kills what COMMAND leaves running in the
     // background: as a subreaper we inherit those orphans, and kill them at the end.
     let orphans = !spec.namespaces.contains("pid");
@@ -75,20 +76,6 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         orphans::kill_orphans();
     }
     status
-}
-
-/// Keeps the caller's descriptors out of the container: without close-on-exec
-/// they would reach COMMAND. Marked, not closed: mvrc may still need one
-/// (--pid-file /dev/fd/5). clone(2) copies them anyway: the child closes every
-/// one first thing (child::close_other_fds), since its --init PID 1 never execs.
-fn mark_inherited_cloexec() -> Result<(), Error> {
-    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
-    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
-    // it closes none, so no OwnedFd of this process is invalidated.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
-        0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
-    }
 }
 
 /// Creates the child with all its namespaces in one clone(2): with `user` among

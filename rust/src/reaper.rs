@@ -1,4 +1,4 @@
-// `--init`'s PID 1: start COMMAND as PID 2, forward signals to it, reap every zombie.
+//! `--init`'s PID 1: start COMMAND as its first child, forward signals to it, reap every zombie.
 
 use std::os::fd::OwnedFd;
 use std::path::Path;
@@ -20,10 +20,10 @@ pub struct Init {
     signals: Signals,
 }
 
-/// Forks COMMAND (already looked up as `path`), which becomes PID 2, and returns
+/// Forks COMMAND (already looked up as `path`), which becomes PID 2 (the first child: Rust's init has one thread), and returns
 /// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
 /// that reason comes back on a close-on-exec pipe: EOF means the exec worked.
-pub fn start(path: &Path, argv: &[String], env: &[String]) -> Result<Init, Error> {
+pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString]) -> Result<Init, Error> {
     let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe"))?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.

@@ -1,4 +1,4 @@
-// The container's root: build it from ROOTFS (bind or overlay, submounts) and make it "/".
+//! The container's root: build it from ROOTFS (bind or overlay, submounts) and make it "/".
 
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
@@ -29,14 +29,15 @@ pub fn setup(spec: &Spec) -> Result<(), Error> {
     })?;
     let dir = new_root(spec)?;
     submounts(&Root::open(&dir)?, spec)?;
-    match spec.chroot {
-        true => enter_chroot(&dir)?,
-        false => pivot_root(&dir)?,
+    if spec.chroot {
+        enter_chroot(&dir)?;
+    } else {
+        pivot_root(&dir)?;
     }
-    match spec.read_only {
-        true => mounts::remount_read_only(Path::new("/"), "/"),
-        false => Ok(()),
+    if !spec.read_only {
+        return Ok(());
     }
+    mounts::remount_read_only(Path::new("/"), "/")
 }
 
 /// The mount that becomes "/": ROOTFS bound onto itself (pivot_root needs a

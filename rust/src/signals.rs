@@ -1,4 +1,4 @@
-// Forwarding SPEC's signals to one pid; the second SIGINT-or-SIGTERM becomes SIGKILL.
+//! Forwarding SPEC's signals to one pid; the second SIGINT-or-SIGTERM becomes SIGKILL.
 
 use nix::errno::Errno;
 use nix::sys::signal::{SigSet, Signal, kill};

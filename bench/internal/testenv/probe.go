@@ -29,12 +29,8 @@ func Probe(source string) (string, error) {
 	if bin, ok := probes.built[source]; ok {
 		return bin, nil
 	}
-	if probes.dir == "" {
-		dir, err := os.MkdirTemp("", "mvrc-probes-")
-		if err != nil {
-			return "", err
-		}
-		probes.dir, probes.built = dir, map[string]string{}
+	if err := ensureProbeDir(); err != nil {
+		return "", err
 	}
 	bin := filepath.Join(probes.dir, strings.TrimSuffix(filepath.Base(source), ".c"))
 	out, err := exec.Command("gcc", "-static", "-O2", "-o", bin, filepath.Join(Root(), source)).CombinedOutput()
@@ -43,6 +39,19 @@ func Probe(source string) (string, error) {
 	}
 	probes.built[source] = bin
 	return bin, nil
+}
+
+// ensureProbeDir makes the directory the probes go to, once; probes is locked.
+func ensureProbeDir() error {
+	if probes.dir != "" {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "mvrc-probes-")
+	if err != nil {
+		return err
+	}
+	probes.dir, probes.built = dir, map[string]string{}
+	return nil
 }
 
 // RemoveProbes removes the binaries Probe built.

@@ -16,8 +16,8 @@ import (
 	"mvrc/internal/spec"
 )
 
-// Root is where cgroup v2 is mounted.
-const Root = "/sys/fs/cgroup"
+// root is where cgroup v2 is mounted.
+const root = "/sys/fs/cgroup"
 
 // Cgroup is the per-container cgroup the parent made; Remove deletes it.
 type Cgroup struct{ dir string }
@@ -34,8 +34,8 @@ func Check(l spec.Limits) (string, error) {
 		return "", errs.Failf("%s needs a delegated cgroup v2: %s", flag, reason)
 	}
 	var fs unix.Statfs_t
-	if err := unix.Statfs(Root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
-		return refuse(Root + " is not cgroup2")
+	if err := unix.Statfs(root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
+		return refuse(root + " is not cgroup2")
 	}
 	data, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
@@ -119,13 +119,17 @@ func parentDir(procSelfCgroup string) (string, error) {
 			if own == "/" {
 				return "", fmt.Errorf("mvrc runs in the root cgroup, which has no parent")
 			}
-			return filepath.Join(Root, path.Dir(own)), nil
+			return filepath.Join(root, path.Dir(own)), nil
 		}
 	}
 	return "", fmt.Errorf("no cgroup v2 entry in /proc/self/cgroup")
 }
 
-// cpuMax is cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+// cpuPeriod is cpu.max's period in microseconds (100ms): --cpus N allows N periods' worth
+// of CPU time per period.
+const cpuPeriod = 100000
+
+// cpuMax is cpu.max's text for --cpus: QUOTA PERIOD, in microseconds.
 func cpuMax(cpus float64) string {
-	return fmt.Sprintf("%d 100000", int64(cpus*100000))
+	return fmt.Sprintf("%d %d", int64(cpus*cpuPeriod), cpuPeriod)
 }

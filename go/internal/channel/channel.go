@@ -1,18 +1,19 @@
-// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair.
+// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair, drawn
+// once, here (the Rust twin's channel.rs draws the same):
 //
-//	parent (host)                                   child (new namespaces)
-//	─────────────                                   ──────────────────────
-//	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
-//	  ... more S chunks, then an empty S (the end)
-//	write uid_map, setgroups, gid_map
-//	(newuidmap/newgidmap for ranges)
-//	cgroup, pid-file
-//	send M (mapped) ───────────────────────────────▶ hostname, rootfs, network,
-//	                                                 identity, workdir, lookup
-//	                          ◀───────────────────── on failure: E + code + line; exit
-//	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//	recv: EOF → running / E → print the line, exit with the code
+//	parent (host, the caller's ids)                  child (new namespaces)
+//	───────────────────────────────                  ──────────────────────
+//	socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//	[Go only] S + the spec (binary), in chunks,
+//	  then an empty S ──────────────────────────────▶ decode the spec
+//	write uid_map, "deny" to setgroups, gid_map
+//	  (newuidmap/newgidmap for ranges)
+//	cgroup, pid file
+//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs → network
+//	                                                  → identity → workdir → command
+//	                        ◀─────────────────────── failure: E + exit code + line; exit
+//	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
@@ -22,7 +23,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,7 +37,7 @@ import (
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
+	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
@@ -70,7 +70,7 @@ func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *ParentEnd) SendSpec(s *spec.Spec) error {
-	data, err := json.Marshal(s)
+	data, err := s.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := s.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil

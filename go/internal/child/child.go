@@ -16,6 +16,7 @@ import (
 	"mvrc/internal/command"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/network"
@@ -27,8 +28,8 @@ import (
 
 // slide: child
 
-// Run is the child's main; it never returns. The caller must hold the main OS thread
-// (runtime.LockOSThread): pdeathsig and the final execve belong to that thread.
+// Run is the child's main; it never returns. The caller must hold the main OS thread (run
+// it from init): ids, pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
 	ch, err := channel.OpenChildEnd()
@@ -82,7 +83,7 @@ func setup(s *spec.Spec) (string, error) {
 	if err := caps.DropBounding(); err != nil {
 		return "", err
 	}
-	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
+	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied, s.Init) }); err != nil {
 		return "", err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
@@ -95,8 +96,9 @@ func setup(s *spec.Spec) (string, error) {
 	if err := newSession(); err != nil {
 		return "", err
 	}
-	// Last, so that nothing opened above is missed; before the fork of --init too.
-	if err := closeOnExec(); err != nil {
+	// Last, so that nothing opened above is missed (the channel's end too: its closing on
+	// exec is the parent's EOF); before the fork of --init too.
+	if err := fds.CloseOnExec(); err != nil {
 		return "", err
 	}
 	// The filter comes last: every step above may need what it denies (mount, sethostname).
@@ -116,11 +118,8 @@ func becomeRoot(s *spec.Spec) error {
 	if !namespaces.Has(s.Namespaces, "user") || !idmap.Contains(s.UIDMaps, 0) || !idmap.Contains(s.GIDMaps, 0) {
 		return nil
 	}
-	if err := syscall.Setresgid(0, 0, 0); err != nil {
-		return errs.Failf("setresgid 0: %w", err)
-	}
-	if err := syscall.Setresuid(0, 0, 0); err != nil {
-		return errs.Failf("setresuid 0: %w", err)
+	if err := setThreadIDs(spec.User{}); err != nil {
+		return err
 	}
 	return setPdeathsig()
 }
@@ -138,26 +137,52 @@ func setHostname(name string) error {
 // end slide
 
 // setIdentity becomes --user, after every mount (they need the namespace's root).
-// Go's syscall versions change every thread of the process: the kernel keeps credentials
-// per thread, and the one that execs must have them.
-func setIdentity(u spec.User, setgroupsDenied bool) error {
+// The kernel keeps credentials per thread. Without --init, this thread's are enough: it
+// execs, and execve ends every other thread. --init's PID 1 lives on with the runtime's
+// threads, so there Go's syscall versions change them all (each call stops every thread).
+func setIdentity(u spec.User, setgroupsDenied, init bool) error {
+	setgroups, setIDs := unix.Setgroups, setThreadIDs
+	if init {
+		setgroups, setIDs = syscall.Setgroups, setProcessIDs
+	}
 	// With setgroups denied (one mapped id) the kernel refuses setgroups(2); the process
 	// then has no supplementary groups to drop anyway.
 	if !setgroupsDenied {
-		if err := syscall.Setgroups([]int{}); err != nil {
+		if err := setgroups(nil); err != nil {
 			return errs.Failf("setgroups: %w", err)
 		}
 	}
+	if err := setIDs(u); err != nil {
+		return err
+	}
+	if err := dropInheritable(); err != nil {
+		return err
+	}
+	return setPdeathsig()
+}
+
+// setThreadIDs sets this thread's real, effective and saved ids with raw system calls:
+// Go's syscall.Setres*id stop every thread of the process with a signal to change them
+// all (about 0.2 ms a call). The caller runs on the main thread, which execs.
+func setThreadIDs(u spec.User) error {
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(u.GID), uintptr(u.GID), uintptr(u.GID)); e != 0 {
+		return errs.Failf("setresgid %d: %w", u.GID, e)
+	}
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(u.UID), uintptr(u.UID), uintptr(u.UID)); e != 0 {
+		return errs.Failf("setresuid %d: %w", u.UID, e)
+	}
+	return nil
+}
+
+// setProcessIDs sets the ids of every thread of the process.
+func setProcessIDs(u spec.User) error {
 	if err := syscall.Setresgid(int(u.GID), int(u.GID), int(u.GID)); err != nil {
 		return errs.Failf("setresgid %d: %w", u.GID, err)
 	}
 	if err := syscall.Setresuid(int(u.UID), int(u.UID), int(u.UID)); err != nil {
 		return errs.Failf("setresuid %d: %w", u.UID, err)
 	}
-	if err := dropInheritable(); err != nil {
-		return err
-	}
-	return setPdeathsig()
+	return nil
 }
 
 // dropInheritable empties the inheritable set, and with it the ambient one: the parent lent
@@ -213,18 +238,7 @@ func setWorkdir(dir string) error {
 	return errs.Failf("workdir %q: %w", dir, err)
 }
 
-// closeOnExec marks every descriptor above stderr close-on-exec: the caller's inherited
-// ones (without the flag, execve passes them on, a way out of the container) and the
-// channel's end, whose closing on exec is the parent's EOF. COMMAND starts with 0, 1, 2.
-// One close_range(2): no loop over fds, no /proc (a chroot without mounts has none).
-func closeOnExec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
-}
-
-// runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
+// runInit stays as PID 1 and starts COMMAND as its first child; closing the channel tells the parent
 // that COMMAND started.
 func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
 	init, err := reaper.Start(path, s.Command, s.Env)

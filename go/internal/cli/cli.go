@@ -40,13 +40,13 @@ func Parse(args []string, caller Caller) (Result, error) {
 	case "run":
 		return parseRun(args[1:], caller)
 	case "version", "--version":
-		return printing(VersionLine, args[1:])
+		return printing(versionLine, args[1:])
 	case "help", "-h", "--help":
 		if len(args) == 1 {
-			return Result{Print: Usage}, nil
+			return Result{Print: usage}, nil
 		}
 		if args[1] == "run" {
-			return printing(RunUsage, args[2:])
+			return printing(runUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
 	case "debug":
@@ -118,7 +118,7 @@ func parseRun(args []string, caller Caller) (Result, error) {
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelp) {
-			return Result{Print: RunUsage}, nil
+			return Result{Print: runUsage}, nil
 		}
 		return Result{}, flagError(err)
 	}

@@ -1,4 +1,5 @@
 // Flag-level errors: pflag's errors in design.md's wording, and switches that take no value.
+
 package cli
 
 import (

@@ -1,15 +1,16 @@
 // Usage texts and the version line. testdata/usage/*.txt hold the same bytes: the Rust twin
 // prints them too, and both test against the files.
+
 package cli
 
-// Version is mvrc's version; the repository's VERSION file says the same.
-const Version = "0.1.0"
+// version is mvrc's version; the repository's VERSION file says the same.
+const version = "0.1.0"
 
-// VersionLine is what `mvrc version` prints.
-const VersionLine = "mvrc " + Version + " (go)\n"
+// versionLine is what `mvrc version` prints.
+const versionLine = "mvrc " + version + " (go)\n"
 
-// Usage is `mvrc help`.
-const Usage = `Usage:  mvrc COMMAND
+// usage is `mvrc help`.
+const usage = `Usage:  mvrc COMMAND
 
 mvrc, the minimal viable rootless container: run a command in new namespaces
 as an unprivileged user, with no daemon and no setuid helper.
@@ -22,8 +23,8 @@ Commands:
 Run 'mvrc help run' for the options of run.
 `
 
-// RunUsage is `mvrc help run`.
-const RunUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
+// runUsage is `mvrc help run`.
+const runUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
 
 Run COMMAND in a new container whose root filesystem is ROOTFS.
 Options come first; parsing stops at ROOTFS or at "--".
@@ -41,7 +42,7 @@ Options:
       --tmpfs DIR[:size=N] a fresh tmpfs at DIR inside, N bytes with k, m or g (repeatable, default size 64m)
       --overlay            throw-away writable layer over ROOTFS, which is never modified (default off)
       --chroot             enter ROOTFS with chroot(2); escapable, for teaching only (default off)
-      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is PID 2 (default off)
+      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is its first child (default off)
       --memory BYTES       memory limit, suffix k, m or g; needs a delegated cgroup v2 (default none)
       --pids N             process limit; needs a delegated cgroup v2 (default none)
       --cpus N             CPU limit, e.g. 0.5; needs a delegated cgroup v2 (default none)

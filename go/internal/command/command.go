@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -62,11 +63,24 @@ func Exec(path string, argv, env []string) error {
 // end slide
 
 // resetSignals unblocks every signal: execve keeps the mask, and a signal blocked now would
-// stay blocked in COMMAND. (Handlers need no reset: execve sets caught signals back to their
-// defaults.)
+// stay blocked in COMMAND. Caught signals need no reset (execve sets them back to their
+// defaults), ignored ones do: execve keeps them ignored. The Go runtime catches every signal
+// but SIGHUP and SIGINT when the caller ignored them (a shell's background job ignores SIGINT),
+// and the parent may clone us before its signal.Notify has caught them.
 func resetSignals() {
 	var none unix.Sigset_t
 	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
+	// The raw call: Go has no way to set SIG_DFL on a signal it does not handle.
+	var dfl sigaction // the zero value is SIG_DFL, no flags, empty mask
+	for _, sig := range []unix.Signal{unix.SIGHUP, unix.SIGINT} {
+		_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+	}
+}
+
+// sigaction is the kernel's struct sigaction (amd64, arm64, ...): handler, flags, restorer, mask.
+type sigaction struct {
+	handler, flags, restorer uintptr
+	mask                     uint64
 }
 
 // PathOf returns PATH from an environment list ("" if it has none).

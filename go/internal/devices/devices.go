@@ -8,12 +8,12 @@ import (
 	"mvrc/internal/mounts"
 )
 
-// Nodes are bound from the host: a user namespace may not mknod(2), but it may bind a node
+// nodes are bound from the host: a user namespace may not mknod(2), but it may bind a node
 // that already exists, and these six give no access to any hardware.
-var Nodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
+var nodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
-// Links are the /dev symlinks programs expect.
-var Links = [][2]string{
+// links are the /dev symlinks programs expect.
+var links = [][2]string{
 	{"/dev/fd", "/proc/self/fd"},
 	{"/dev/stdin", "/proc/self/fd/0"},
 	{"/dev/stdout", "/proc/self/fd/1"},
@@ -31,7 +31,7 @@ func Setup(root *mounts.Root, newIPC bool) error {
 	}
 	// Read-only binds: I/O to a device goes on, but its inode is the host's, and a container
 	// whose root is the host's root could otherwise chmod or chown the host's /dev/null.
-	for _, name := range Nodes {
+	for _, name := range nodes {
 		if err := root.Bind("/dev/"+name, "/dev/"+name, true); err != nil {
 			return err
 		}
@@ -50,7 +50,7 @@ func Setup(root *mounts.Root, newIPC bool) error {
 			return err
 		}
 	}
-	for _, link := range Links {
+	for _, link := range links {
 		if err := root.Symlink(link[1], link[0]); err != nil {
 			return err
 		}

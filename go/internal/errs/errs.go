@@ -5,7 +5,9 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // The exit codes of SPEC; any other status is the command's own.
@@ -15,13 +17,13 @@ const (
 	NotFound   = 127 // COMMAND was not found in the container
 )
 
-// UsageHint is the second line printed after a usage error.
-const UsageHint = "Run 'mvrc help run' for usage."
+// usageHint is the second line printed after a usage error.
+const usageHint = "Run 'mvrc help run' for usage."
 
 // Error is a failure that knows its exit code. Its message is the line without "mvrc: ".
 type Error struct {
 	Code  int
-	Usage bool // a usage error also prints UsageHint
+	Usage bool // a usage error also prints usageHint
 	Err   error
 }
 
@@ -52,7 +54,7 @@ func Report(err error) (lines []string, code int) {
 		return []string{line}, Failed
 	}
 	if e.Usage {
-		return []string{line, UsageHint}, e.Code
+		return []string{line, usageHint}, e.Code
 	}
 	return []string{line}, e.Code
 }
@@ -80,4 +82,24 @@ func Status(ws syscall.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// Shown is a path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+// is, but each byte that is not UTF-8 as \xNN, the way %q shows it, so that a line is text and
+// both twins print the same one (testdata/unit/quote_bytes.json).
+func Shown(path string) string {
+	if utf8.ValidString(path) {
+		return path
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		r, size := utf8.DecodeRuneInString(path[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\x%02x`, path[i])
+		} else {
+			b.WriteString(path[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

@@ -15,7 +15,7 @@ func TestReport(t *testing.T) {
 		lines []string
 		code  int
 	}{
-		{"usage", Usagef("unknown flag %q", "--x"), []string{`mvrc: unknown flag "--x"`, UsageHint}, Failed},
+		{"usage", Usagef("unknown flag %q", "--x"), []string{`mvrc: unknown flag "--x"`, usageHint}, Failed},
 		{"failure", Failf("mount proc on /proc: %w", syscall.EPERM), []string{"mvrc: mount proc on /proc: operation not permitted"}, Failed},
 		{"not found", Codef(NotFound, "exec %q: no such file or directory", "x"), []string{`mvrc: exec "x": no such file or directory`}, NotFound},
 		{"wrapped", fmt.Errorf("outer: %w", Codef(CannotExec, "inner")), []string{"mvrc: outer: inner"}, CannotExec},

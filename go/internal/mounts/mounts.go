@@ -40,7 +40,7 @@ func (r *Root) Close() { _ = unix.Close(r.fd) }
 func (r *Root) Mount(fstype, inside string, flags uintptr, data string) error {
 	return r.at(inside, false, func(target string) error {
 		if err := unix.Mount(fstype, target, fstype, flags, data); err != nil {
-			return errs.Failf("mount %s on %s: %w", fstype, inside, err)
+			return errs.Failf("mount %s on %s: %w", fstype, errs.Shown(inside), err)
 		}
 		return nil
 	})
@@ -113,7 +113,7 @@ func (r *Root) Binds(binds []spec.Bind) error {
 func (r *Root) Symlink(target, inside string) error {
 	return r.at(path.Dir(inside), false, func(dir string) error {
 		if err := unix.Symlinkat(target, unix.AT_FDCWD, path.Join(dir, path.Base(inside))); err != nil {
-			return errs.Failf("symlink %s: %w", inside, err)
+			return errs.Failf("symlink %s: %w", errs.Shown(inside), err)
 		}
 		return nil
 	})
@@ -126,7 +126,7 @@ func (r *Root) Symlink(target, inside string) error {
 func ReadOnlyRecursive(target, shown string) error {
 	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 	if err := unix.MountSetattr(unix.AT_FDCWD, target, unix.AT_RECURSIVE, &attr); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	return nil
 }
@@ -138,7 +138,7 @@ func ReadOnlyRecursive(target, shown string) error {
 func RemountReadOnly(target, shown string) error {
 	var fs unix.Statfs_t
 	if err := unix.Statfs(target, &fs); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY)
 	for st, ms := range map[int64]uintptr{unix.ST_NOSUID: unix.MS_NOSUID, unix.ST_NODEV: unix.MS_NODEV,
@@ -149,7 +149,7 @@ func RemountReadOnly(target, shown string) error {
 		}
 	}
 	if err := unix.Mount("", target, "", flags, ""); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	return nil
 }
@@ -159,7 +159,7 @@ func RemountReadOnly(target, shown string) error {
 func (r *Root) at(inside string, file bool, use func(target string) error) error {
 	fd, err := r.ensure(inside, file)
 	if err != nil {
-		return errs.Failf("mount point %s: %w", inside, err)
+		return errs.Failf("mount point %s: %w", errs.Shown(inside), err)
 	}
 	defer unix.Close(fd)
 	return use(fmt.Sprintf("/proc/self/fd/%d", fd))
@@ -174,12 +174,12 @@ func (r *Root) Existing(inside string, use func(target string, dir bool) error) 
 		return false, nil
 	}
 	if err != nil {
-		return false, errs.Failf("mount point %s: %w", inside, err)
+		return false, errs.Failf("mount point %s: %w", errs.Shown(inside), err)
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
 	if err := unix.Fstat(fd, &st); err != nil {
-		return false, errs.Failf("mount point %s: %w", inside, err)
+		return false, errs.Failf("mount point %s: %w", errs.Shown(inside), err)
 	}
 	return true, use(fmt.Sprintf("/proc/self/fd/%d", fd), st.Mode&unix.S_IFMT == unix.S_IFDIR)
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +17,7 @@ import (
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/signals"
@@ -29,8 +29,8 @@ import (
 const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
-// The caller must hold its OS thread for mvrc's whole life: the child's parent-death
-// signal fires when the thread that cloned it exits, not when the process does.
+// The child's parent-death signal fires when the thread that cloned it exits, not when the
+// process does: the caller must not run it on a goroutine locked to its thread that may end.
 func Run(s *spec.Spec, start time.Time) (int, error) {
 	timer := debug.New(s.Debug)
 	cgroupDir, err := prepare(s)
@@ -42,7 +42,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
-	if err := markInheritedCloexec(); err != nil {
+	// The caller's descriptors would follow us into the child and, under --init, stay open
+	// in its PID 1, which never execs (a directory fd leads back to the host's files). The
+	// child is a re-exec: it starts with only stdio and its channel end, what the Rust child
+	// gets by closing every other descriptor first thing after clone.
+	if err := fds.CloseOnExec(); err != nil {
 		return 0, err
 	}
 	// Without a PID namespace, nothing kills what COMMAND leaves running in the background:
@@ -53,19 +57,21 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 			return 0, err
 		}
 	}
-	caught := signals.Catch()
-	defer signals.Stop(caught)
+	// Catching costs a round trip to the runtime's signal thread per signal: started first,
+	// it overlaps the clone, and it is in place before the setup, so no signal is lost there.
+	catching := signals.CatchSoon()
 	ch, childEnd, err := channel.Pair()
 	if err != nil {
 		return 0, err
 	}
 	defer ch.Close()
-	var cmd *exec.Cmd
+	var pid int
 	err = timer.Time("clone", func() (err error) {
-		cmd, err = startChild(s, childEnd)
+		pid, err = startChild(s, childEnd)
 		return err
 	})
 	childEnd.Close()
+	caught := catching() // also on error: no goroutine may still be starting at exit
 	if err != nil {
 		return 0, err
 	}
@@ -73,68 +79,72 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, NoPidWarning)
 	}
 
-	cgroup, err := configure(ch, s, cmd.Process.Pid, cgroupDir, timer)
+	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
 	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		kill(pid)
 		return 0, err
 	}
-	if err := waitForExec(ch, cmd); err != nil {
+	if err := waitForExec(ch, pid); err != nil {
 		return 0, err
 	}
 	timer.Step("ready", start)
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
-	// runs from here on.
-	go signals.Forward(caught, cmd.Process.Pid)
-	_ = cmd.Wait()
+	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
+	// cost another round trip to the signal thread.
+	go signals.Forward(caught, pid)
+	status := wait(pid)
 	if orphans {
 		killOrphans()
 	}
-	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
-}
-
-// markInheritedCloexec keeps the caller's descriptors out of the container: without
-// close-on-exec they would follow us into the child and, under --init, stay open in its
-// PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
-// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
-// The child is a re-exec, so it starts with only stdio and its channel end: what the
-// Rust child gets by closing every other descriptor first thing after clone.
-func markInheritedCloexec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
+	return errs.Status(status), nil
 }
 
 // startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
 // The child's end of the channel becomes its fd 3; the user's command line stays here.
-func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
-	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       []string{"mvrc-child"},
-		Env:        []string{},
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		ExtraFiles: []*os.File{childEnd},
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: namespaces.Flags(s.Namespaces),
-			Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
-		},
+// syscall.ForkExec, not os/exec: os.StartProcess first clones a throw-away child to probe
+// for pidfd support, a whole process creation on the start path.
+func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
+	sys := &syscall.SysProcAttr{
+		// CLONE_VFORK|CLONE_VM: the child borrows our memory until its execve, instead of
+		// copying our page tables. Go adds them itself except with a user namespace, where
+		// its own uid-map handshake would wait in the child; ours has none, it execs at once.
+		Cloneflags: namespaces.Flags(s.Namespaces) | syscall.CLONE_VFORK | syscall.CLONE_VM,
+		Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
 	}
 	switch {
 	case namespaces.Has(s.Namespaces, "user"):
-		cmd.SysProcAttr.AmbientCaps = allCaps()
+		sys.AmbientCaps = allCaps()
 	case len(s.Namespaces) == 0 && os.Geteuid() != 0:
 		// With no namespace at all, clone(2) would succeed and only the chroot(2) would
 		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
-		return nil, cloneError(s, errUnprivileged)
+		return 0, cloneError(s, errUnprivileged)
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, cloneError(s, err)
+	pid, err := syscall.ForkExec("/proc/self/exe", []string{"mvrc-child"}, &syscall.ProcAttr{
+		Env:   []string{},
+		Files: []uintptr{0, 1, 2, childEnd.Fd()},
+		Sys:   sys,
+	})
+	if err != nil {
+		return 0, cloneError(s, err)
 	}
-	return cmd, nil
+	return pid, nil
+}
+
+// wait reaps the child and returns how it ended.
+func wait(pid int) syscall.WaitStatus {
+	var ws syscall.WaitStatus
+	for {
+		if _, err := syscall.Wait4(pid, &ws, 0, nil); err != syscall.EINTR {
+			return ws
+		}
+	}
+}
+
+// kill ends a child that has not reached COMMAND, and reaps it.
+func kill(pid int) {
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	wait(pid)
 }
 
 // allCaps are lent to the child as ambient capabilities. Without them it would lose every
@@ -144,10 +154,8 @@ func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
 // They count only inside the new user namespace.
 func allCaps() []uintptr {
 	last := uintptr(unix.CAP_LAST_CAP)
-	if data, err := os.ReadFile("/proc/sys/kernel/cap_last_cap"); err == nil {
-		if n, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil {
-			last = uintptr(n)
-		}
+	if n, err := strconv.Atoi(strings.TrimSpace(readSmall("/proc/sys/kernel/cap_last_cap"))); err == nil {
+		last = uintptr(n)
 	}
 	caps := make([]uintptr, 0, last+1)
 	for c := uintptr(0); c <= last; c++ {
@@ -202,11 +210,26 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 
 // waitForExec waits until COMMAND runs, or returns the error that stopped the child. The
 // child is killed first: after a broken channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, cmd *exec.Cmd) error {
+func waitForExec(ch *channel.ParentEnd, pid int) error {
 	if err := ch.WaitExec(); err != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		kill(pid)
 		return err
 	}
 	return nil
+}
+
+// readSmall reads a small file with plain system calls ("" on failure). os.ReadFile would
+// first set up the runtime's network poller, which a regular file never uses.
+func readSmall(path string) string {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 64)
+	n, err := unix.Read(fd, buf)
+	if err != nil {
+		return ""
+	}
+	return string(buf[:n])
 }

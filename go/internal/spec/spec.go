@@ -11,8 +11,8 @@ import (
 	"mvrc/internal/idmap"
 )
 
-// DefaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
-const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+// defaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // DefaultHostname is the hostname inside when uts is in --ns.
 const DefaultHostname = "mvrc"
@@ -26,7 +26,8 @@ const maxHostname = 64
 // minCPUs is the smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const minCPUs = 0.01
 
-// Spec is everything the child needs; it travels to the child as JSON over the channel.
+// Spec is everything the child needs; it travels to the child in its wire form (wire.go)
+// over the channel. The JSON tags are for the shared vectors.
 type Spec struct {
 	Rootfs     string        `json:"rootfs"`
 	Command    []string      `json:"command"`

@@ -1,4 +1,4 @@
-// Without a PID namespace: the parent as a subreaper, which kills what COMMAND leaves running.
+//! Without a PID namespace: the parent as a subreaper, which kills what COMMAND leaves running.
 
 use std::fs;
 

@@ -1,6 +1,7 @@
-// What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
-// profile, cgroup delegation.
+//! What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
+//! profile, cgroup delegation.
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
@@ -18,15 +19,15 @@ pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
         fs::metadata(&bind.source).map_err(failed)?;
         let absolute = std::path::absolute(&bind.source).map_err(failed)?;
-        bind.source = spec::clean(&absolute.display().to_string());
+        bind.source = spec::clean(absolute.as_os_str());
     }
     spec.filters = seccomp::load(&spec.seccomp)?;
     cgroups::check(&spec.limits)
 }
 
 /// Resolves ROOTFS to an absolute directory; errors name it as the user wrote it.
-fn check_rootfs(dir: &str) -> Result<String, Error> {
-    let path = || dir.to_string();
+fn check_rootfs(dir: &OsStr) -> Result<OsString, Error> {
+    let path = || dir.to_owned();
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => return Err(Error::RootfsNotDir { path: path() }),
@@ -39,7 +40,7 @@ fn check_rootfs(dir: &str) -> Result<String, Error> {
         return Err(Error::RootfsIsHostRoot { path: path() });
     }
     let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(spec::clean(&absolute.display().to_string()))
+    Ok(spec::clean(absolute.as_os_str()))
 }
 
 #[cfg(test)]
@@ -59,8 +60,8 @@ mod tests {
             ),
         ];
         for (path, want) in cases {
-            assert_eq!(check_rootfs(path).unwrap_err().to_string(), want);
+            assert_eq!(check_rootfs(path.as_ref()).unwrap_err().to_string(), want);
         }
-        assert!(check_rootfs(".").unwrap().starts_with('/'));
+        assert!(check_rootfs(".".as_ref()).unwrap().as_encoded_bytes().starts_with(b"/"));
     }
 }

@@ -6,6 +6,7 @@ mod compile;
 mod policy;
 mod syscalls;
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Write;
 
@@ -36,19 +37,21 @@ pub type Filters = Vec<BpfProgram>;
 /// The filters for the profile --seccomp names. The default was compiled when mvrc was
 /// built; a file is compiled here, with seccomp. Every failure names the profile, and the
 /// line for a bad entry.
-pub fn load(profile: &str) -> Result<Filters, Error> {
-    match profile {
-        UNCONFINED => Ok(Vec::new()),
-        DEFAULT => Ok(vec![decode(DEFAULT_PROGRAM)]),
-        path => match fs::read(path) {
-            // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
-            Ok(data) => compile_text(path, &String::from_utf8_lossy(&data)),
-            Err(source) => Err(Error::SeccompRead { profile: path.into(), source }),
-        },
+pub fn load(profile: &OsStr) -> Result<Filters, Error> {
+    if profile == UNCONFINED {
+        return Ok(Vec::new());
+    }
+    if profile == DEFAULT {
+        return Ok(vec![decode(DEFAULT_PROGRAM)]);
+    }
+    match fs::read(profile) {
+        // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
+        Ok(data) => compile_text(profile, &String::from_utf8_lossy(&data)),
+        Err(source) => Err(Error::SeccompRead { profile: profile.into(), source }),
     }
 }
 
-fn compile_text(profile: &str, text: &str) -> Result<Filters, Error> {
+fn compile_text(profile: &OsStr, text: &str) -> Result<Filters, Error> {
     let arch = syscalls::native().ok_or(Error::SeccompArch { arch: std::env::consts::ARCH })?;
     let table = syscalls::Table::load(SYSCALLS, arch);
     let policy = policy::parse(text, |name| table.known(name))
@@ -126,11 +129,11 @@ mod tests {
     /// The built-in profile must load on this machine.
     #[test]
     fn default_loads() {
-        let filters = load(DEFAULT).unwrap();
+        let filters = load(DEFAULT.as_ref()).unwrap();
         assert_eq!(filters.len(), 1, "the generated program");
         assert!(filters[0].len() > 100 && filters[0].len() < 4096);
-        assert!(load(UNCONFINED).unwrap().is_empty());
-        let compiled = compile_text("default.policy", DEFAULT_POLICY).unwrap();
+        assert!(load(UNCONFINED.as_ref()).unwrap().is_empty());
+        let compiled = compile_text("default.policy".as_ref(), DEFAULT_POLICY).unwrap();
         assert_eq!(compiled.len(), 2, "the allowlist and clone3's ENOSYS");
     }
 }
