@@ -78,7 +78,8 @@ func judgeConfig(uid, gid int, extraMounts ...map[string]any) (config map[string
 			"cwd":      "/",
 			"capabilities": map[string][]string{"bounding": specCaps, "effective": specCaps, "permitted": specCaps,
 				"inheritable": {}, "ambient": {}},
-			"noNewPrivileges": false,
+			// The seccomp filter comes with no_new_privs (SPEC, --seccomp default).
+			"noNewPrivileges": true,
 		},
 		"root":     map[string]any{"path": "rootfs", "readonly": false},
 		"hostname": "mvrc",
