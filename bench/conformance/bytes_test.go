@@ -18,6 +18,8 @@ func TestBytesRoundTrip(t *testing.T) {
 		{name: "command argument", args: run(nil, "sh", "-c", hex, "sh", "a\xffb\xc3("), stdout: "61ff62c328\n"},
 		{name: "env value", args: run(o("-e", "V=a\xffb"), "sh", "-c", `printf %s "$V" | od -An -tx1 | tr -d ' \n'; echo`), stdout: "61ff62\n"},
 		{name: "env key", args: run(o("-e", "K\xff=1"), "sh", "-c", `tr '\0' '\n' < /proc/1/environ | sed -n '/^K/p' | od -An -tx1 | tr -d ' \n'; echo`), stdout: "4bff3d310a\n"},
+		{name: "env value copied from the caller", env: []string{"C=a\xffb"}, args: run(o("-e", "C"), "sh", "-c", `printf %s "$C" | od -An -tx1 | tr -d ' \n'; echo`), stdout: "61ff62\n"},
+		{name: "TERM from the caller", env: []string{"TERM=x\xff"}, args: run(nil, "sh", "-c", `printf %s "$TERM" | od -An -tx1 | tr -d ' \n'; echo`), stdout: "78ff\n"},
 		{name: "hostname", args: run(o("--hostname", "h\xff"), "sh", "-c", `hostname | od -An -tx1 | tr -d ' \n'; echo`), stdout: "68ff0a\n"},
 		{name: "rootfs path", args: []string{"run", "{stage}/r\xff", "cat", "/etc/mvrc-marker"}, stdout: "{stage}\n"},
 		{name: "bind source is that directory, not a lossy sibling", args: run(o("-v", "{stage}/d\xff:/data"), "cat", "/data/file"), stdout: "right\n"},

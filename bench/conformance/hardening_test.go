@@ -117,21 +117,22 @@ func pidfdWait(pidfd int, d time.Duration) error {
 }
 
 // TestPidFileOnInheritedFd: mvrc may write its pid file through a descriptor the caller gave
-// it; keeping the caller's fds from the container must not close them under mvrc.
+// it (a directory: the file is made beside its final name and renamed); keeping the
+// caller's fds from the container must not close them under mvrc.
 func TestPidFileOnInheritedFd(t *testing.T) {
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		path := st.WriteFile(t, "pf", nil, 0o644)
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		dir := st.Mkdir(t, "pids")
+		f, err := os.Open(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, run(o("--pid-file", "/dev/fd/3"), "true"))...)
+		cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, run(o("--pid-file", "/dev/fd/3/pid"), "true"))...)
 		cmd.ExtraFiles = []*os.File{f}
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("mvrc --pid-file /dev/fd/3: %v, output %q", err, out)
+			t.Fatalf("mvrc --pid-file /dev/fd/3/pid: %v, output %q", err, out)
 		}
-		readPidFile(t, path)
+		readPidFile(t, filepath.Join(dir, "pid"))
 	})
 }
 

@@ -78,8 +78,7 @@ func judgeConfig(uid, gid int, extraMounts ...map[string]any) (config map[string
 			"cwd":      "/",
 			"capabilities": map[string][]string{"bounding": specCaps, "effective": specCaps, "permitted": specCaps,
 				"inheritable": {}, "ambient": {}},
-			// The seccomp filter comes with no_new_privs (SPEC, --seccomp default).
-			"noNewPrivileges": true,
+			"noNewPrivileges": true, // SPEC: COMMAND runs with no_new_privs
 		},
 		"root":     map[string]any{"path": "rootfs", "readonly": false},
 		"hostname": "mvrc",

@@ -3,7 +3,15 @@
 use nix::errno::Errno;
 use nix::libc;
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// A capability could not be dropped from the bounding set.
+#[derive(Debug, thiserror::Error)]
+#[error("dropping capability {cap}: {}", text(*.source))]
+pub struct Error {
+    cap: u32,
+    source: Errno,
+}
 
 /// Docker's default set, in the kernel's order, by number (linux/capability.h;
 /// libc has no names for them). COMMAND is root of its user namespace: with
@@ -46,7 +54,7 @@ pub fn drop_bounding() -> Result<(), Error> {
         match unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } {
             0 => {}
             _ if Errno::last() == Errno::EINVAL => return Ok(()), // past the kernel's last capability
-            _ => return Err(sys(format!("dropping capability {cap}"))(Errno::last())),
+            _ => return Err(Error { cap, source: Errno::last() }),
         }
     }
     Ok(())

@@ -6,10 +6,21 @@ use std::path::{Path, PathBuf};
 use nix::sys::statfs::{CGROUP2_SUPER_MAGIC, statfs};
 use nix::unistd::{AccessFlags, Pid, access};
 
-use crate::errs::{Error, io_text};
+use crate::errs::io_text;
 use crate::spec::Limits;
 
 const ROOT: &str = "/sys/fs/cgroup";
+
+/// A limit that cannot be applied, or a cgroup the parent could not make.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{flag} needs a delegated cgroup v2: {reason}")]
+    NotDelegated { flag: &'static str, reason: String },
+    #[error("cgroup {dir}: {}", io_text(.source))]
+    Create { dir: String, source: std::io::Error },
+    #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
+    Write { dir: String, file: &'static str, source: std::io::Error },
+}
 
 /// Where the container's cgroup goes, checked to be delegated for every limit
 /// asked for: the PARENT of the caller's own cgroup. The caller's cgroup holds
@@ -36,7 +47,7 @@ pub fn check(limits: &Limits) -> Result<Option<Delegated>, Error> {
     let Some(&(flag, _)) = wanted.first() else {
         return Ok(None);
     };
-    let refuse = |reason: String| Error::NoCgroup { flag, reason };
+    let refuse = |reason: String| Error::NotDelegated { flag, reason };
     if !statfs(ROOT).is_ok_and(|fs| fs.filesystem_type() == CGROUP2_SUPER_MAGIC) {
         return Err(refuse(format!("{ROOT} is not cgroup2")));
     }
@@ -60,13 +71,13 @@ impl Delegated {
         let dir = self.0.join(format!("mvrc-{child}"));
         let shown = dir.display().to_string();
         let write = |file: &'static str, value: String| {
-            fs::write(dir.join(file), value).map_err(|source| Error::CgroupWrite {
+            fs::write(dir.join(file), value).map_err(|source| Error::Write {
                 dir: shown.clone(),
                 file,
                 source,
             })
         };
-        fs::create_dir(&dir).map_err(|source| Error::Cgroup { dir: shown.clone(), source })?;
+        fs::create_dir(&dir).map_err(|source| Error::Create { dir: shown.clone(), source })?;
         let cgroup = Cgroup(dir.clone());
         if limits.memory > 0 {
             write("memory.max", limits.memory.to_string())?;

@@ -104,7 +104,7 @@ impl ChildEnd {
     }
 
     /// Hands a setup failure to the parent, which prints its line and exits with its code.
-    pub fn send_error(&self, err: &crate::errs::Error) {
+    pub fn send_error(&self, err: &crate::child::Error) {
         let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(errs::FAILED as u8)];
         message.extend_from_slice(err.to_string().as_bytes());
         // Nothing is left to do if the parent is gone: the child exits anyway.

@@ -1,21 +1,72 @@
 //! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
 use crate::channel::ChildEnd;
-use crate::debug::Timer;
-use crate::errs::{Error, FAILED, sys};
+use crate::confine::{self, Parent};
+use crate::debug::{self, Timer};
+use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
 use crate::{caps, command, fds, network, reaper, rootfs, seccomp};
+
+/// A setup step that failed in the container; the parent prints it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("setresgid {gid}: {}", text(*.source))]
+    Setresgid { gid: u32, source: Errno },
+    #[error("setresuid {uid}: {}", text(*.source))]
+    Setresuid { uid: u32, source: Errno },
+    #[error("setgroups: {}", text(*.0))]
+    Setgroups(Errno),
+    #[error("prctl dumpable: {}", text(*.0))]
+    Dumpable(Errno),
+    #[error("setsid: {}", text(*.0))]
+    Setsid(Errno),
+    #[error("creating the cgroup namespace: {}", text(*.0))]
+    CgroupNamespace(Errno),
+    #[error("sethostname {}: {}", quote(.name), text(*.source))]
+    Hostname { name: OsString, source: Errno },
+    #[error("workdir {}: no such directory in the container", quote(.dir))]
+    WorkdirMissing { dir: OsString },
+    #[error("workdir {}: {}", quote(.dir), text(*.source))]
+    Workdir { dir: OsString, source: Errno },
+    #[error(transparent)]
+    Rootfs(#[from] rootfs::Error),
+    #[error(transparent)]
+    Network(#[from] network::Error),
+    #[error(transparent)]
+    Caps(#[from] caps::Error),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Command(#[from] command::Error),
+    #[error(transparent)]
+    Reaper(#[from] reaper::Error),
+    #[error(transparent)]
+    Seccomp(#[from] seccomp::Error),
+    #[error(transparent)]
+    Confine(#[from] confine::Error),
+}
+
+impl Error {
+    /// The exit status: 126 or 127 when COMMAND could not run, 125 for mvrc's own failures.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Command(err) | Error::Reaper(reaper::Error::Exec(err)) => err.code(),
+            _ => FAILED,
+        }
+    }
+}
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -46,7 +97,13 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 /// file COMMAND runs from.
 fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     let timer = Timer::new(spec.debug);
-    become_root(spec)?;
+    // What the child cost before its first step: the Go child's exec and runtime start.
+    timer.report("child-runtime", debug::cpu());
+    // Before the first change of id, while the caller's /proc is still mounted; dropped
+    // (closed) when setup returns, before --init's PID 1 could keep it.
+    let parent = Parent::watch()?;
+    become_root(spec, &parent)?;
+    own_cgroup_namespace(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
     // (no mount namespace, chroot into a tree without /proc).
     let denied = setgroups_denied();
@@ -59,10 +116,13 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     }
     // While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
     caps::drop_bounding()?;
-    timer.time("identity", || set_identity(spec.user, denied))?;
+    timer.time("identity", || set_identity(spec.user, denied, &parent))?;
+    // As COMMAND's identity, which then owns the keyring.
+    confine::new_session_keyring()?;
     set_workdir(&spec.workdir)?;
     let path = command::find(&spec.command[0], command::path_of(&spec.env))?;
     new_session()?;
+    confine::no_new_privs()?;
     // Last, so that nothing opened above is missed (the channel's end too: its closing
     // on exec is the parent's EOF); before the fork of --init too.
     fds::close_on_exec()?;
@@ -77,7 +137,7 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
 /// Takes the namespace's root ids as soon as they exist, when mapped: the files
 /// and directories the mounts create must belong to a mapped id, and our host id
 /// may not be mapped at all (`--uid-map 0:100000:65536`).
-fn become_root(spec: &Spec) -> Result<(), Error> {
+fn become_root(spec: &Spec, parent: &Parent) -> Result<(), Error> {
     if !spec.namespaces.contains("user")
         || !idmap::contains(&spec.uid_maps, 0)
         || !idmap::contains(&spec.gid_maps, 0)
@@ -85,36 +145,42 @@ fn become_root(spec: &Spec) -> Result<(), Error> {
         return Ok(());
     }
     let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
-    setresgid(gid, gid, gid).map_err(sys("setresgid 0"))?;
-    setresuid(uid, uid, uid).map_err(sys("setresuid 0"))?;
-    set_pdeathsig()
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: 0, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: 0, source })?;
+    Ok(parent.rearm()?)
+}
+
+/// Starts a cgroup namespace again once the parent has moved us into the
+/// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted
+/// at the caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+fn own_cgroup_namespace(spec: &Spec) -> Result<(), Error> {
+    if !spec.namespaces.contains("cgroup") || !spec.limits.any() {
+        return Ok(());
+    }
+    unshare(CloneFlags::CLONE_NEWCGROUP).map_err(Error::CgroupNamespace)
 }
 
 // slide: hostname
 /// The UTS namespace is the container's own: this name is invisible to the host.
 fn set_hostname(name: &OsStr) -> Result<(), Error> {
-    sethostname(name).map_err(sys(format!("sethostname {}", crate::errs::quote(name))))
+    sethostname(name).map_err(|source| Error::Hostname { name: name.into(), source })
 }
 // end slide
 
 /// Becomes `user`, with no supplementary groups: after every mount, because
 /// they need the namespace's root.
-fn set_identity(user: User, setgroups_denied: bool) -> Result<(), Error> {
+fn set_identity(user: User, setgroups_denied: bool, parent: &Parent) -> Result<(), Error> {
     // With setgroups denied (one mapped id) the kernel refuses setgroups(2);
     // the process then has no supplementary groups to drop anyway.
     if !setgroups_denied {
-        setgroups(&[]).map_err(sys("setgroups"))?;
+        setgroups(&[]).map_err(Error::Setgroups)?;
     }
     let (uid, gid) = (Uid::from_raw(user.uid), Gid::from_raw(user.gid));
-    setresgid(gid, gid, gid).map_err(sys(format!("setresgid {gid}")))?;
-    setresuid(uid, uid, uid).map_err(sys(format!("setresuid {uid}")))?;
-    set_pdeathsig()
-}
-
-/// Makes the kernel kill us when mvrc dies. A change of effective uid clears
-/// it, so every setres*id above is followed by this.
-fn set_pdeathsig() -> Result<(), Error> {
-    prctl::set_pdeathsig(Signal::SIGKILL).map_err(sys("prctl"))
+    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: user.gid, source })?;
+    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: user.uid, source })?;
+    // A change of effective id clears the parent-death signal: every setres*id is
+    // followed by this.
+    Ok(parent.rearm()?)
 }
 
 /// Makes us the leader of a new session without a controlling terminal: the
@@ -122,7 +188,7 @@ fn set_pdeathsig() -> Result<(), Error> {
 /// session could push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226,
 /// bubblewrap's escape).
 fn new_session() -> Result<(), Error> {
-    setsid().map(drop).map_err(sys("setsid"))
+    setsid().map(drop).map_err(Error::Setsid)
 }
 
 /// Reads /proc/self/setgroups: the parent writes "deny" for an unprivileged gid map.
@@ -141,9 +207,14 @@ fn set_workdir(dir: &OsStr) -> Result<(), Error> {
 /// Stays as PID 1 and starts COMMAND as its first child; closing the channel tells the
 /// parent that COMMAND started.
 fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
+    // Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
+    // execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
+    if let Err(errno) = prctl::set_dumpable(false) {
+        return fail(&channel, &Error::Dumpable(errno));
+    }
     let init = match reaper::start(path, &spec.command, &spec.env) {
         Ok(init) => init,
-        Err(err) => return fail(&channel, &err),
+        Err(err) => return fail(&channel, &err.into()),
     };
     drop(channel);
     init.wait()
@@ -156,3 +227,22 @@ fn fail(channel: &ChildEnd, err: &Error) -> i32 {
     err.code()
 }
 // end slide
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let workdir = Error::WorkdirMissing { dir: "/nope".into() };
+        assert_eq!(workdir.to_string(), r#"workdir "/nope": no such directory in the container"#);
+        assert_eq!(workdir.code(), FAILED);
+        let missing = Error::from(command::exec_error("x", Errno::ENOTDIR));
+        assert_eq!(
+            (missing.code(), missing.to_string()),
+            (127, r#"exec "x": no such file or directory"#.into())
+        );
+        let denied = Error::from(reaper::Error::Exec(command::exec_error("x", Errno::EISDIR)));
+        assert_eq!((denied.code(), denied.to_string()), (126, r#"exec "x": permission denied"#.into()));
+    }
+}

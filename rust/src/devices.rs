@@ -2,8 +2,7 @@
 
 use nix::mount::MsFlags;
 
-use crate::errs::Error;
-use crate::mounts::Root;
+use crate::mounts::{Error, Root};
 
 /// Bound from the host: a user namespace may not mknod(2), but it may bind a
 /// node that already exists, and these six give no access to any hardware.

@@ -1,4 +1,5 @@
-//! The exit-code table, the typed errors of every stage, and their one-line wording.
+//! The exit-code table, the usage error, and the wording every stage's errors share:
+//! errno text as Go prints it, and Go's quoting.
 
 use std::ffi::{OsStr, OsString};
 use std::io;
@@ -16,93 +17,7 @@ pub const CANNOT_EXEC: i32 = 126;
 pub const NOT_FOUND: i32 = 127;
 
 /// The second line printed after a usage error.
-const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
-
-/// Every way a run can fail. Display is the line after `mvrc: `.
-#[derive(Debug, Error)]
-pub enum Error {
-    #[error(transparent)]
-    Usage(#[from] UsageError),
-    #[error("rootfs {}: no such directory", quote(.path))]
-    RootfsMissing { path: OsString },
-    #[error("rootfs {}: not a directory", quote(.path))]
-    RootfsNotDir { path: OsString },
-    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
-    RootfsIsHostRoot { path: OsString },
-    #[error("rootfs {}: {}", quote(.path), text(*.source))]
-    Rootfs { path: OsString, source: Errno },
-    #[error("bind source {}: {}", quote(.src), text(*.source))]
-    BindSource { src: OsString, source: Errno },
-    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
-    Clone { source: Errno, without_user: bool },
-    #[error("writing {what}: {}", io_text(.source))]
-    Write { what: String, source: io::Error },
-    #[error("{helper}: {detail}")]
-    Helper { helper: String, detail: String },
-    #[error("mount {fstype} on {target}: {}", text(*.source))]
-    Mount { fstype: &'static str, target: String, source: Errno },
-    #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
-    Bind { src: OsString, dst: OsString, source: Errno },
-    #[error("mount point {inside}: {}", text(*.source))]
-    MountPoint { inside: String, source: Errno },
-    #[error("remount {inside} read-only: {}", text(*.source))]
-    Remount { inside: String, source: Errno },
-    #[error("symlink {inside}: {}", text(*.source))]
-    Symlink { inside: String, source: Errno },
-    #[error("{op}: {}", text(*.source))]
-    Sys { op: String, source: Errno },
-    #[error("workdir {}: no such directory in the container", quote(.dir))]
-    WorkdirMissing { dir: OsString },
-    #[error("workdir {}: {}", quote(.dir), text(*.source))]
-    Workdir { dir: OsString, source: Errno },
-    #[error(transparent)]
-    Command(#[from] crate::command::Error),
-    #[error("pid file {}: {}", quote(.path), io_text(.source))]
-    PidFile { path: OsString, source: io::Error },
-    #[error("{flag} needs a delegated cgroup v2: {reason}")]
-    NoCgroup { flag: &'static str, reason: String },
-    #[error("cgroup {dir}: {}", io_text(.source))]
-    Cgroup { dir: String, source: io::Error },
-    #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
-    CgroupWrite { dir: String, file: &'static str, source: io::Error },
-    #[error("seccomp profile {}: {}", quote(.profile), io_text(.source))]
-    SeccompRead { profile: OsString, source: io::Error },
-    #[error("seccomp profile {}: {source}", quote(.profile))]
-    SeccompPolicy { profile: OsString, source: crate::seccomp::PolicyError },
-    #[error("seccomp profile {}: {source}", quote(.profile))]
-    SeccompCompile { profile: OsString, source: seccompiler::BackendError },
-    #[error("seccomp: no system call table for {arch}")]
-    SeccompArch { arch: &'static str },
-    #[error("{}", install_text(.source))]
-    SeccompInstall { source: seccompiler::Error },
-    #[error(transparent)]
-    Channel(#[from] crate::channel::Error),
-}
-
-impl Error {
-    /// The exit status this failure ends mvrc with (SPEC, "Exit status").
-    pub fn code(&self) -> i32 {
-        match self {
-            Error::Command(err) => err.code(),
-            Error::Channel(crate::channel::Error::Child { code, .. }) => *code,
-            _ => FAILED,
-        }
-    }
-}
-
-/// What mvrc prints for `err` and exits with: the lines for stderr and the exit code.
-pub fn report(err: &Error) -> (Vec<String>, i32) {
-    let line = format!("mvrc: {err}");
-    match err {
-        Error::Usage(_) => (vec![line, USAGE_HINT.into()], err.code()),
-        _ => (vec![line], err.code()),
-    }
-}
-
-/// `map_err` for a failed system call: `op: ERRNO TEXT`.
-pub fn sys(op: impl Into<String>) -> impl FnOnce(Errno) -> Error {
-    move |source| Error::Sys { op: op.into(), source }
-}
+pub const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
 
 /// A mistake on the command line: printed with a hint to `mvrc help run`, exit 125.
 #[derive(Debug, Error, PartialEq)]
@@ -141,10 +56,6 @@ impl UsageError {
     pub fn invalid(flag: &'static str, value: impl AsRef<OsStr>, want: &'static str) -> Self {
         UsageError::Invalid { flag, value: value.as_ref().to_owned(), want }
     }
-}
-
-fn user_hint(without_user: bool) -> &'static str {
-    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
 }
 
 /// The exit status mvrc reports for a process that ended: its own exit code, or
@@ -189,15 +100,6 @@ pub fn text(errno: Errno) -> String {
         other => return other.desc().to_lowercase(),
     };
     go.to_string()
-}
-
-/// A failed filter installation in the Go twin's words.
-fn install_text(err: &seccompiler::Error) -> String {
-    match err {
-        seccompiler::Error::Prctl(source) => format!("prctl no_new_privs: {}", io_text(source)),
-        seccompiler::Error::Seccomp(source) => format!("seccomp: {}", io_text(source)),
-        other => format!("seccomp: {other}"),
-    }
 }
 
 /// The Go wording of an I/O error: its errno text when it has one.
@@ -316,31 +218,11 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes() {
-        assert_eq!(Error::RootfsMissing { path: "r".into() }.code(), FAILED);
-        let child = crate::channel::Error::Child { code: 127, line: String::new() };
-        assert_eq!(Error::from(child).code(), 127);
-    }
-
-    #[test]
     fn wait_statuses() {
         let pid = nix::unistd::Pid::from_raw(9);
         let killed = WaitStatus::Signaled(pid, nix::sys::signal::Signal::SIGKILL, false);
         assert_eq!(status(WaitStatus::Exited(pid, 3)), Some(3));
         assert_eq!(status(killed), Some(137));
         assert_eq!(status(WaitStatus::StillAlive), None);
-    }
-
-    #[test]
-    fn pinned_lines() {
-        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
-        assert_eq!(
-            clone.to_string(),
-            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
-        );
-        let rootfs = Error::RootfsMissing { path: "/x".into() };
-        assert_eq!(rootfs.to_string(), r#"rootfs "/x": no such directory"#);
-        let workdir = Error::WorkdirMissing { dir: "/nope".into() };
-        assert_eq!(workdir.to_string(), r#"workdir "/nope": no such directory in the container"#);
     }
 }

@@ -7,7 +7,12 @@ use std::os::fd::RawFd;
 use nix::errno::Errno;
 use nix::libc;
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// close_range(2) failed.
+#[derive(Debug, thiserror::Error)]
+#[error("close_range: {}", text(*.0))]
+pub struct Error(Errno);
 
 /// Marks every descriptor above stderr close-on-exec: without the flag, execve
 /// passes them on, a way out of the container. Marked, not closed: the caller
@@ -18,7 +23,7 @@ pub fn close_on_exec() -> Result<(), Error> {
     // it closes none, so no OwnedFd of this process is invalidated.
     match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
         0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
+        _ => Err(Error(Errno::last())),
     }
 }
 

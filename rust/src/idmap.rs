@@ -6,8 +6,7 @@ use std::process::Command;
 
 use nix::unistd::Pid;
 
-use crate::errs::Error;
-use crate::errs::UsageError;
+use crate::errs::{UsageError, io_text};
 use crate::spec::parse_u32;
 
 /// One line of /proc/PID/uid_map: container ids [container, container+size) are host ids [host, ...).
@@ -39,6 +38,17 @@ impl IdMap {
 /// Whether container id `id` falls in one of `maps`.
 pub fn contains(maps: &[IdMap], id: u32) -> bool {
     maps.iter().any(|m| id >= m.container && u64::from(id) < u64::from(m.container) + u64::from(m.size))
+}
+
+/// A map the parent could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// /proc/PID/uid_map, gid_map or setgroups refused the text.
+    #[error("writing {what}: {}", io_text(.source))]
+    Write { what: String, source: std::io::Error },
+    /// newuidmap/newgidmap could not start, refused, or was killed.
+    #[error("{helper}: {detail}")]
+    Helper { helper: String, detail: String },
 }
 
 /// How a set of maps gets into /proc/PID/{uid,gid}_map.
@@ -104,7 +114,7 @@ fn map_lines(maps: &[IdMap]) -> String {
 /// `exit status N: FIRST STDERR LINE` when it refuses, `killed by signal N` when killed.
 fn run_helper(helper: &str, args: &[String]) -> Result<(), Error> {
     let failed = |detail: String| Error::Helper { helper: helper.to_string(), detail };
-    let out = Command::new(helper).args(args).output().map_err(|e| failed(crate::errs::io_text(&e)))?;
+    let out = Command::new(helper).args(args).output().map_err(|e| failed(io_text(&e)))?;
     let status = match (out.status.code(), out.status.signal()) {
         (Some(0), _) => return Ok(()),
         (_, Some(signal)) => return Err(failed(format!("killed by signal {signal}"))),

@@ -6,6 +6,7 @@ mod channel;
 mod child;
 mod cli;
 mod command;
+mod confine;
 mod debug;
 mod devices;
 mod errs;
@@ -18,6 +19,7 @@ mod network;
 mod parent;
 mod reaper;
 mod rootfs;
+mod sealed;
 mod seccomp;
 mod signals;
 mod spec;
@@ -28,7 +30,20 @@ use std::io::{self, Write};
 use std::time::Instant;
 
 use cli::{Action, Caller};
-use errs::Error;
+use errs::UsageError;
+
+/// Why mvrc failed: its command line, or the run.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
+    #[error(transparent)]
+    Run(#[from] parent::Error),
+    #[error(transparent)]
+    Seccomp(#[from] seccomp::Error),
+}
 
 fn main() {
     let started = Instant::now();
@@ -60,15 +75,26 @@ fn run(started: Instant) -> Result<i32, Error> {
         Action::Version => {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
-        Action::Run(spec) => return parent::run(*spec, started),
+        Action::Run(spec) => {
+            sealed::reexec_unless_sealed()?;
+            return Ok(parent::run(*spec, started)?);
+        }
     }
     Ok(0)
 }
 
-/// Prints `err`'s line(s) on stderr and returns its exit code. A closed stderr
-/// must not turn a clean failure into a panic: the write is best effort.
+/// Prints `err`'s line on stderr (and the hint after a usage error); returns its
+/// exit code. A closed stderr must not turn a clean failure into a panic: the write
+/// is best effort.
 fn report(err: &Error) -> i32 {
-    let (lines, code) = errs::report(err);
-    let _ = writeln!(io::stderr(), "{}", lines.join("\n"));
-    code
+    let mut stderr = io::stderr();
+    let _ = writeln!(stderr, "mvrc: {err}");
+    match err {
+        Error::Usage(_) => {
+            let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
+            errs::FAILED
+        }
+        Error::Sealed(_) | Error::Seccomp(_) => errs::FAILED,
+        Error::Run(err) => err.code(),
+    }
 }

@@ -3,8 +3,7 @@
 
 use nix::mount::{MsFlags, mount};
 
-use crate::errs::Error;
-use crate::mounts::{Root, read_only_recursive};
+use crate::mounts::{Error, Root, read_only_recursive};
 
 /// Made read-only: kernel settings (/proc/sys holds core_pattern, a way to run code
 /// on the host for a root that is root there too), the SysRq trigger, IRQ affinity,

@@ -13,8 +13,27 @@ use nix::sys::stat::{Mode, fstat, mkdirat};
 use nix::sys::statvfs::{FsFlags, statvfs};
 use nix::unistd::symlinkat;
 
-use crate::errs::{Error, errno, shown};
+use crate::errs::{errno, quote, shown, text};
 use crate::spec::Bind;
+
+/// A mount that failed; each names its target as the container will see it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Open { path: OsString, source: Errno },
+    #[error("mount {fstype} on {target}: {}", text(*.source))]
+    Mount { fstype: &'static str, target: String, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
+    Bind { src: OsString, dst: OsString, source: Errno },
+    #[error("mount point {inside}: {}", text(*.source))]
+    MountPoint { inside: String, source: Errno },
+    #[error("remount {inside} read-only: {}", text(*.source))]
+    Remount { inside: String, source: Errno },
+    #[error("symlink {inside}: {}", text(*.source))]
+    Symlink { inside: String, source: Errno },
+}
 
 /// The new root, before pivot_root, held as an O_PATH descriptor. Targets are
 /// resolved under it with RESOLVE_IN_ROOT, so a symlink in ROOTFS (say /proc →
@@ -26,7 +45,7 @@ impl Root {
     pub fn open(dir: &Path) -> Result<Root, Error> {
         let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
         let path = || dir.as_os_str().to_owned();
-        open(dir, flags, Mode::empty()).map(Root).map_err(|source| Error::Rootfs { path: path(), source })
+        open(dir, flags, Mode::empty()).map(Root).map_err(|source| Error::Open { path: path(), source })
     }
 
     /// Mounts a fresh `fstype` at `inside` (made a directory if missing).
@@ -164,8 +183,11 @@ impl Root {
                 Err(Errno::ENOENT) => {
                     let parent_dir: OsString = [current.as_os_str(), "/".as_ref()].into_iter().collect();
                     let parent = self.resolve(&parent_dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY)?;
-                    create(&parent, OsStr::from_bytes(part), file && i == parts.len() - 1)?;
-                    self.resolve(&next, OFlag::O_PATH)?
+                    // EEXIST: another container on the same ROOTFS made it first; use theirs.
+                    match create(&parent, OsStr::from_bytes(part), file && i == parts.len() - 1) {
+                        Ok(()) | Err(Errno::EEXIST) => self.resolve(&next, OFlag::O_PATH)?,
+                        Err(errno) => return Err(errno),
+                    }
                 }
                 other => other?,
             };

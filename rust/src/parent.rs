@@ -9,11 +9,15 @@
 mod orphans;
 mod prepare;
 
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Write;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::time::Instant;
 
 use nix::errno::Errno;
+use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, waitpid};
@@ -22,10 +26,61 @@ use nix::unistd::{Pid, getegid, geteuid};
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
 use crate::debug::Timer;
-use crate::errs::{self, Error, sys};
-use crate::signals::{Forwarder, Signals};
+use crate::errs::{self, FAILED, quote, text};
+use crate::signals::{self, Forwarder, Signals};
 use crate::spec::Spec;
 use crate::{child, fds, idmap};
+
+/// Every way the host side can fail, and the child's failure it passes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: no such directory", quote(.path))]
+    RootfsMissing { path: OsString },
+    #[error("rootfs {}: not a directory", quote(.path))]
+    RootfsNotDir { path: OsString },
+    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
+    RootfsIsHostRoot { path: OsString },
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Rootfs { path: OsString, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("prctl: {}", text(*.0))]
+    Subreaper(Errno),
+    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
+    Clone { source: Errno, without_user: bool },
+    #[error("pid file {}: {}", quote(.path), errs::io_text(.source))]
+    PidFile { path: OsString, source: std::io::Error },
+    #[error("waiting for the container: {}", text(*.0))]
+    Wait(Errno),
+    #[error("prctl dumpable: {}", text(*.0))]
+    Dumpable(Errno),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+    #[error(transparent)]
+    Idmap(#[from] idmap::Error),
+    #[error(transparent)]
+    Cgroups(#[from] cgroups::Error),
+    #[error(transparent)]
+    Seccomp(#[from] crate::seccomp::Error),
+    #[error(transparent)]
+    Channel(#[from] channel::Error),
+}
+
+impl Error {
+    /// The exit status: a failure the child sent carries its own, anything else is 125.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Channel(channel::Error::Child { code, .. }) => *code,
+            _ => FAILED,
+        }
+    }
+}
+
+fn user_hint(without_user: bool) -> &'static str {
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
+}
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
@@ -54,9 +109,12 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         orphans::become_subreaper()?;
     }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
+    let blocking = Instant::now();
     let signals = Signals::block()?;
+    let blocked = blocking.elapsed();
     let (parent_end, child_end) = channel::pair()?;
     let child = timer.time("clone", || start_child(&spec, child_end))?;
+    timer.report("signals", blocked); // after clone, where the Go twin waits for its catching
     if orphans {
         let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
     }
@@ -117,19 +175,63 @@ fn configure(
         *cgroup = Some(timer.time("cgroup", || delegated.enter(child, &spec.limits))?);
     }
     if !spec.pid_file.is_empty() {
-        fs::write(&spec.pid_file, format!("{child}\n"))
+        write_pid_file(&spec.pid_file, child)
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
+    hide_from_container()?;
     Ok(channel.send_mapped()?)
+}
+
+/// How many temporary names write_pid_file tries.
+const PID_FILE_TRIES: u32 = 100;
+
+/// Writes "PID\n" to a new file beside `path` and renames it over `path`: a reader
+/// never sees half a file, and whatever sits at `path` (a symlink planted by a
+/// container that can write the directory) is replaced, never followed. The temporary
+/// name is `.BASE.mvrc-OURPID-N`, made with O_EXCL|O_NOFOLLOW.
+fn write_pid_file(path: &OsStr, pid: Pid) -> std::io::Result<()> {
+    // As Go's filepath.Split: DIR is everything up to and with the last '/'.
+    let bytes = path.as_bytes();
+    let cut = bytes.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    let (dir, base) = bytes.split_at(cut);
+    let mut last = std::io::Error::from(Errno::EEXIST);
+    for n in 0..PID_FILE_TRIES {
+        let suffix = format!(".mvrc-{}-{n}", std::process::id());
+        let tmp = OsString::from_vec([dir, b".", base, suffix.as_bytes()].concat());
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp);
+        let mut file = match created {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                last = err;
+                continue;
+            }
+            created => created?,
+        };
+        let written = file.write_all(format!("{pid}\n").as_bytes()).and_then(|()| fs::rename(&tmp, path));
+        return written.inspect_err(|_| drop(fs::remove_file(&tmp)));
+    }
+    Err(last)
+}
+
+/// Makes mvrc itself non-dumpable once the child no longer needs it (newuidmap checks
+/// that the child's /proc entry is ours, and a clone shares the flag until then). Without
+/// a PID namespace the container sees the host's /proc, and through /proc/MVRC/exe,
+/// root, cwd and fd it would reach mvrc's binary and the host's files.
+fn hide_from_container() -> Result<(), Error> {
+    nix::sys::prctl::set_dumpable(false).map_err(Error::Dumpable)
 }
 
 /// Waits until COMMAND runs, or returns the error that stopped the child. The
 /// child is killed first: after a broken channel it may still be waiting for us.
 fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
-    channel.wait_for_exec().map_err(Error::from).inspect_err(|_| {
+    Ok(channel.wait_for_exec().inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
-    })
+    })?)
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
@@ -142,9 +244,26 @@ fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
                     Some(code) => return Ok(code),
                     None => continue,
                 },
-                Err(errno) => return Err(sys("waiting for the container")(errno)),
+                Err(errno) => return Err(Error::Wait(errno)),
             },
             sig => forwarder.forward(child, sig),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
+        assert_eq!(
+            clone.to_string(),
+            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
+        );
+        assert_eq!(clone.code(), FAILED);
+        let child = Error::from(channel::Error::Child { code: 127, line: "exec \"x\": no".into() });
+        assert_eq!((child.code(), child.to_string()), (127, "exec \"x\": no".into()));
     }
 }

@@ -11,8 +11,21 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, pipe2, read, write};
 
 use crate::command;
-use crate::errs::{self, Error, FAILED, sys};
-use crate::signals::{Forwarder, Signals};
+use crate::errs::{self, FAILED, text};
+use crate::signals::{self, Forwarder, Signals};
+
+/// Why COMMAND could not be started under --init.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("pipe: {}", text(*.0))]
+    Pipe(Errno),
+    #[error("fork: {}", text(*.0))]
+    Fork(Errno),
+    #[error(transparent)]
+    Exec(#[from] command::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+}
 
 /// A running init with COMMAND started.
 pub struct Init {
@@ -24,10 +37,10 @@ pub struct Init {
 /// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
 /// that reason comes back on a close-on-exec pipe: EOF means the exec worked.
 pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString]) -> Result<Init, Error> {
-    let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(sys("pipe"))?;
+    let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.
-    match unsafe { fork() }.map_err(sys("fork"))? {
+    match unsafe { fork() }.map_err(Error::Fork)? {
         ForkResult::Child => {
             drop(failure);
             // Without a PID namespace, init's death would not end COMMAND by itself.
@@ -40,7 +53,7 @@ pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString
             drop(report);
             if let Some(errno) = exec_failure(&failure) {
                 let _ = waitpid(child, None);
-                return Err(command::exec_error(&argv[0], errno).into());
+                return Err(Error::Exec(command::exec_error(&argv[0], errno)));
             }
             // SIGCHLD and the forwarded signals are still blocked, as the parent left
             // them, so none is lost before the signalfd exists.

@@ -5,7 +5,18 @@ use nix::sys::signal::{SigSet, Signal, kill};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::Pid;
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// What can go wrong while blocking or reading signals.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("blocking signals: {}", text(*.0))]
+    Block(Errno),
+    #[error("signalfd: {}", text(*.0))]
+    Signalfd(Errno),
+    #[error("reading signals: {}", text(*.0))]
+    Read(Errno),
+}
 
 /// The signals mvrc passes on to the container's PID 1 (SPEC, "Lifecycle").
 pub const FORWARDED: [Signal; 7] = [
@@ -28,8 +39,8 @@ impl Signals {
         let mut mask = SigSet::empty();
         FORWARDED.iter().for_each(|s| mask.add(*s));
         mask.add(Signal::SIGCHLD);
-        mask.thread_block().map_err(sys("blocking signals"))?;
-        SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC).map(Signals).map_err(sys("signalfd"))
+        mask.thread_block().map_err(Error::Block)?;
+        SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC).map(Signals).map_err(Error::Signalfd)
     }
 
     /// Waits for the next signal.
@@ -41,7 +52,7 @@ impl Signals {
                     Err(_) => continue,
                 },
                 Ok(None) | Err(Errno::EINTR) => continue,
-                Err(errno) => return Err(sys("reading signals")(errno)),
+                Err(errno) => return Err(Error::Read(errno)),
             }
         }
     }

@@ -30,32 +30,32 @@ type Cgroup struct{ dir string }
 // so the container's cgroup is a sibling of the caller's.
 func Check(l spec.Limits) (string, error) {
 	flag, controllers := wanted(l)
-	refuse := func(reason string) (string, error) {
-		return "", errs.Failf("%s needs a delegated cgroup v2: %s", flag, reason)
+	refuse := func(reason error) (string, error) {
+		return "", errs.Failf("%s needs a delegated cgroup v2: %w", flag, reason)
 	}
 	var fs unix.Statfs_t
 	if err := unix.Statfs(root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
-		return refuse(root + " is not cgroup2")
+		return refuse(fmt.Errorf("%s is not cgroup2", root))
 	}
 	data, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
-		return refuse(errs.Errno(err))
+		return refuse(err)
 	}
 	dir, err := parentDir(string(data))
 	if err != nil {
-		return refuse(err.Error())
+		return refuse(err)
 	}
 	if unix.Access(dir, unix.W_OK) != nil {
-		return refuse("no write access to " + dir)
+		return refuse(fmt.Errorf("no write access to %s", dir))
 	}
 	data, err = os.ReadFile(filepath.Join(dir, "cgroup.subtree_control"))
 	if err != nil {
-		return refuse(errs.Errno(err))
+		return refuse(err)
 	}
 	enabled := strings.Fields(string(data))
 	for _, c := range controllers {
 		if !slices.Contains(enabled, c) {
-			return refuse("the " + c + " controller is not delegated")
+			return refuse(fmt.Errorf("the %s controller is not delegated", c))
 		}
 	}
 	return dir, nil
@@ -66,7 +66,7 @@ func Check(l spec.Limits) (string, error) {
 func Enter(parent string, pid int, l spec.Limits) (*Cgroup, error) {
 	g := &Cgroup{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
-		return nil, errs.Failf("cgroup %s: %s", g.dir, errs.Errno(err))
+		return nil, errs.Failf("cgroup %s: %w", g.dir, err)
 	}
 	files := [][2]string{}
 	if l.Memory > 0 {
@@ -82,7 +82,7 @@ func Enter(parent string, pid int, l spec.Limits) (*Cgroup, error) {
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(g.dir, f[0]), []byte(f[1]), 0); err != nil {
 			g.Remove()
-			return nil, errs.Failf("cgroup %s: writing %s: %s", g.dir, f[0], errs.Errno(err))
+			return nil, errs.Failf("cgroup %s: writing %s: %w", g.dir, f[0], err)
 		}
 	}
 	return g, nil

@@ -14,6 +14,7 @@ import (
 	"mvrc/internal/caps"
 	"mvrc/internal/channel"
 	"mvrc/internal/command"
+	"mvrc/internal/confine"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
 	"mvrc/internal/fds"
@@ -22,6 +23,7 @@ import (
 	"mvrc/internal/network"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
 )
@@ -32,6 +34,9 @@ import (
 // it from init): ids, pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
+	// The sealed copy of mvrc we were started from (see sealed): the kernel holds it as our
+	// executable; a descriptor in --init's PID 1 would outlive the setup.
+	_ = unix.Close(sealed.ChildFD)
 	ch, err := channel.OpenChildEnd()
 	if err != nil {
 		os.Exit(errs.Failed)
@@ -60,7 +65,18 @@ func Run() {
 // the file COMMAND runs from.
 func setup(s *spec.Spec) (string, error) {
 	timer := debug.New(s.Debug)
-	if err := becomeRoot(s); err != nil {
+	// What the child cost before its first step: the Go child's exec and runtime start.
+	timer.Report("child-runtime", debug.CPU())
+	// Before the first change of id, while the caller's /proc is still mounted.
+	parent, err := confine.WatchParent()
+	if err != nil {
+		return "", err
+	}
+	defer parent.Close()
+	if err := becomeRoot(s, parent); err != nil {
+		return "", err
+	}
+	if err := ownCgroupNamespace(s); err != nil {
 		return "", err
 	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
@@ -83,7 +99,11 @@ func setup(s *spec.Spec) (string, error) {
 	if err := caps.DropBounding(); err != nil {
 		return "", err
 	}
-	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied, s.Init) }); err != nil {
+	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied, s.Init, parent) }); err != nil {
+		return "", err
+	}
+	// As COMMAND's identity, which then owns the keyring.
+	if err := confine.NewSessionKeyring(); err != nil {
 		return "", err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
@@ -94,6 +114,9 @@ func setup(s *spec.Spec) (string, error) {
 		return "", err
 	}
 	if err := newSession(); err != nil {
+		return "", err
+	}
+	if err := confine.NoNewPrivs(); err != nil {
 		return "", err
 	}
 	// Last, so that nothing opened above is missed (the channel's end too: its closing on
@@ -114,14 +137,27 @@ func setup(s *spec.Spec) (string, error) {
 // becomeRoot takes the namespace's root ids as soon as they exist, when mapped: the files
 // and directories the mounts create must belong to a mapped id, and our host id may not be
 // mapped at all (--uid-map 0:100000:65536).
-func becomeRoot(s *spec.Spec) error {
+func becomeRoot(s *spec.Spec, parent *confine.Parent) error {
 	if !namespaces.Has(s.Namespaces, "user") || !idmap.Contains(s.UIDMaps, 0) || !idmap.Contains(s.GIDMaps, 0) {
 		return nil
 	}
 	if err := setThreadIDs(spec.User{}); err != nil {
 		return err
 	}
-	return setPdeathsig()
+	return parent.Rearm()
+}
+
+// ownCgroupNamespace starts a cgroup namespace again once the parent has moved us into the
+// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted at the
+// caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+func ownCgroupNamespace(s *spec.Spec) error {
+	if !namespaces.Has(s.Namespaces, "cgroup") || !s.Limits.Any() {
+		return nil
+	}
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return errs.Failf("creating the cgroup namespace: %w", err)
+	}
+	return nil
 }
 
 // slide: hostname
@@ -140,7 +176,7 @@ func setHostname(name string) error {
 // The kernel keeps credentials per thread. Without --init, this thread's are enough: it
 // execs, and execve ends every other thread. --init's PID 1 lives on with the runtime's
 // threads, so there Go's syscall versions change them all (each call stops every thread).
-func setIdentity(u spec.User, setgroupsDenied, init bool) error {
+func setIdentity(u spec.User, setgroupsDenied, init bool, parent *confine.Parent) error {
 	setgroups, setIDs := unix.Setgroups, setThreadIDs
 	if init {
 		setgroups, setIDs = syscall.Setgroups, setProcessIDs
@@ -158,7 +194,9 @@ func setIdentity(u spec.User, setgroupsDenied, init bool) error {
 	if err := dropInheritable(); err != nil {
 		return err
 	}
-	return setPdeathsig()
+	// A change of effective id clears the parent-death signal: set it again, on the
+	// locked thread that will exec, and check that mvrc still lives.
+	return parent.Rearm()
 }
 
 // setThreadIDs sets this thread's real, effective and saved ids with raw system calls:
@@ -201,15 +239,6 @@ func dropInheritable() error {
 	return nil
 }
 
-// setPdeathsig makes the kernel kill us when mvrc dies. A change of effective id clears
-// it, so every setres*id above is followed by this; on the locked thread that will exec.
-func setPdeathsig() error {
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-		return errs.Failf("prctl: %w", err)
-	}
-	return nil
-}
-
 // newSession makes us the leader of a new session without a controlling terminal: the
 // caller's terminal stays bound at /dev/tty, and a process in the caller's session could
 // push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226, bubblewrap's escape).
@@ -221,10 +250,17 @@ func newSession() error {
 }
 
 // setgroupsDenied reads /proc/self/setgroups: the parent writes "deny" for an unprivileged
-// gid map.
+// gid map. Plain system calls: os.ReadFile would first set up the runtime's network poller,
+// which a /proc file never uses.
 func setgroupsDenied() bool {
-	data, err := os.ReadFile("/proc/self/setgroups")
-	return err == nil && strings.TrimSpace(string(data)) == "deny"
+	fd, err := unix.Open("/proc/self/setgroups", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 16)
+	n, err := unix.Read(fd, buf)
+	return err == nil && strings.TrimSpace(string(buf[:n])) == "deny"
 }
 
 func setWorkdir(dir string) error {
@@ -241,6 +277,11 @@ func setWorkdir(dir string) error {
 // runInit stays as PID 1 and starts COMMAND as its first child; closing the channel tells the parent
 // that COMMAND started.
 func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
+	// Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
+	// execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		fail(ch, errs.Failf("prctl dumpable: %w", err))
+	}
 	init, err := reaper.Start(path, s.Command, s.Env)
 	if err != nil {
 		fail(ch, err)

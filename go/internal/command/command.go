@@ -47,7 +47,7 @@ func ExecError(cmd string, err error) error {
 	case syscall.EACCES, syscall.EISDIR, syscall.EPERM:
 		return errs.Codef(errs.CannotExec, "exec %q: permission denied", cmd)
 	}
-	return errs.Codef(errs.CannotExec, "exec %q: %s", cmd, errs.Errno(err))
+	return errs.Codef(errs.CannotExec, "exec %q: %w", cmd, err)
 }
 
 // slide: exec

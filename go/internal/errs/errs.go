@@ -5,6 +5,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -46,9 +47,15 @@ func Codef(code int, format string, args ...any) error {
 }
 
 // Report maps err to what mvrc prints and returns: the lines for stderr and the exit code.
-// An error that is not an *Error is a setup failure (125).
+// An error that is not an *Error is a setup failure (125). The op and path of an
+// *fs.PathError inside err are left out, once, here: the line already says what failed,
+// and "mvrc: rootfs "x": stat x: no such file or directory" would say it twice.
 func Report(err error) (lines []string, code int) {
 	line := "mvrc: " + err.Error()
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		line = strings.Replace(line, pathErr.Error(), pathErr.Err.Error(), 1)
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		return []string{line}, Failed
@@ -63,16 +70,6 @@ func Report(err error) (lines []string, code int) {
 func Code(err error) int {
 	_, code := Report(err)
 	return code
-}
-
-// Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's
-// own text when it carries none. Both twins print errno text in Go's lowercase wording.
-func Errno(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return errno.Error()
-	}
-	return err.Error()
 }
 
 // Status is the exit status mvrc reports for a process that ended with ws: its own exit

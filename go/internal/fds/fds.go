@@ -11,7 +11,7 @@ import (
 
 // CloseOnExec marks every descriptor above stderr close-on-exec: without the flag, execve
 // passes them on, a way out of the container. Marked, not closed: the caller may still
-// need one (--pid-file /dev/fd/5).
+// need one (--pid-file /dev/fd/5/pid).
 func CloseOnExec() error {
 	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		return errs.Failf("close_range: %w", err)

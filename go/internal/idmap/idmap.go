@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"mvrc/internal/errs"
 )
@@ -105,8 +106,8 @@ func Write(pid int, uid, gid uint32, uidMaps, gidMaps []IDMap) error {
 		// Since Linux 3.19 (CVE-2014-8989) an unprivileged gid_map needs setgroups
 		// denied first, or the process could drop a group that was denying it access.
 		path := fmt.Sprintf("/proc/%d/setgroups", pid)
-		if err := os.WriteFile(path, []byte("deny"), 0); err != nil {
-			return errs.Failf("writing setgroups: %s", errs.Errno(err))
+		if err := writeFile(path, "deny"); err != nil {
+			return errs.Failf("writing setgroups: %w", err)
 		}
 	}
 	return writeMap(pid, "gid", gidPlan, gidMaps)
@@ -119,10 +120,22 @@ func writeMap(pid int, kind string, p Plan, maps []IDMap) error {
 		return runHelper("new"+kind+"map", helperArgs(strconv.Itoa(pid), maps))
 	}
 	path := fmt.Sprintf("/proc/%d/%s_map", pid, kind)
-	if err := os.WriteFile(path, []byte(mapLines(maps)), 0); err != nil {
-		return errs.Failf("writing %s map: %s", kind, errs.Errno(err))
+	if err := writeFile(path, mapLines(maps)); err != nil {
+		return errs.Failf("writing %s map: %w", kind, err)
 	}
 	return nil
+}
+
+// writeFile writes a /proc file with plain system calls: os.WriteFile would first set up the
+// runtime's network poller, which a /proc file never uses.
+func writeFile(path, text string) error {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	_, err = unix.Write(fd, []byte(text))
+	return err
 }
 
 // runHelper runs newuidmap/newgidmap. Its failure reads "ERRNO TEXT" when it cannot start,
@@ -140,7 +153,7 @@ func runHelper(name string, args []string) error {
 		// Not on PATH: what execve says for a missing file, as the Rust twin reports it.
 		return errs.Failf("%s: %s", name, syscall.ENOENT)
 	case !errors.As(err, &exit):
-		return errs.Failf("%s: %s", name, errs.Errno(err))
+		return errs.Failf("%s: %w", name, err)
 	}
 	if ws := exit.Sys().(syscall.WaitStatus); ws.Signaled() {
 		return errs.Failf("%s: killed by signal %d", name, ws.Signal())

@@ -27,7 +27,7 @@ type Root struct {
 func OpenRoot(dir string) (*Root, error) {
 	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, errs.Failf("rootfs %q: %s", dir, errs.Errno(err))
+		return nil, errs.Failf("rootfs %q: %w", dir, err)
 	}
 	return &Root{dir: dir, fd: fd}, nil
 }
@@ -51,7 +51,7 @@ func (r *Root) Mount(fstype, inside string, flags uintptr, data string) error {
 func (r *Root) Bind(src, inside string, readOnly bool) error {
 	info, err := os.Stat(src)
 	if err != nil {
-		return errs.Failf("bind source %q: %s", src, errs.Errno(err))
+		return errs.Failf("bind source %q: %w", src, err)
 	}
 	err = r.at(inside, !info.IsDir(), func(target string) error {
 		if err := unix.Mount(src, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
@@ -197,8 +197,9 @@ func (r *Root) ensure(inside string, file bool) (int, error) {
 		_ = unix.Close(fd)
 		next := path.Join(current, part)
 		if fd, err = r.open(next); errors.Is(err, unix.ENOENT) {
+			// EEXIST: another container on the same ROOTFS made it first; use theirs.
 			err = r.create(current, part, file && i == len(parts)-1)
-			if err == nil {
+			if err == nil || errors.Is(err, unix.EEXIST) {
 				fd, err = r.open(next)
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -20,13 +21,14 @@ import (
 	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
+	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 )
 
-// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// noPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
-const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
@@ -71,12 +73,14 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return err
 	})
 	childEnd.Close()
+	waited := time.Now()
 	caught := catching() // also on error: no goroutine may still be starting at exit
+	timer.Step("signals", waited)
 	if err != nil {
 		return 0, err
 	}
 	if orphans {
-		fmt.Fprintln(os.Stderr, NoPidWarning)
+		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
 	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
@@ -100,8 +104,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	return errs.Status(status), nil
 }
 
-// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
-// The child's end of the channel becomes its fd 3; the user's command line stays here.
+// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)),
+// from a sealed copy of this binary, never the host's file (see sealed). The child's end of
+// the channel becomes its fd 3, the copy its fd 4; the user's command line stays here.
 // syscall.ForkExec, not os/exec: os.StartProcess first clones a throw-away child to probe
 // for pidfd support, a whole process creation on the start path.
 func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
@@ -120,9 +125,16 @@ func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
 		return 0, cloneError(s, errUnprivileged)
 	}
-	pid, err := syscall.ForkExec("/proc/self/exe", []string{"mvrc-child"}, &syscall.ProcAttr{
-		Env:   []string{},
-		Files: []uintptr{0, 1, 2, childEnd.Fd()},
+	exe, err := sealed.Exe()
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(exe)
+	pid, err := syscall.ForkExec(fmt.Sprintf("/proc/self/fd/%d", sealed.ChildFD), []string{"mvrc-child"}, &syscall.ProcAttr{
+		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
+		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
+		Env:   []string{"GOMAXPROCS=1"},
+		Files: []uintptr{0, 1, 2, childEnd.Fd(), uintptr(exe)},
 		Sys:   sys,
 	})
 	if err != nil {
@@ -173,7 +185,7 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
@@ -201,11 +213,61 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 		}
 	}
 	if s.PidFile != "" {
-		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return cgroup, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+		if err := writePidFile(s.PidFile, pid); err != nil {
+			return cgroup, err
 		}
 	}
+	if err := hideFromContainer(); err != nil {
+		return cgroup, err
+	}
 	return cgroup, ch.SendMapped()
+}
+
+// pidFileTries bounds the temporary names writePidFile tries.
+const pidFileTries = 100
+
+// writePidFile writes "PID\n" to a new file beside path and renames it over path: a
+// reader never sees half a file, and whatever sits at path (a symlink planted by a
+// container that can write the directory) is replaced, never followed. The temporary
+// name is .BASE.mvrc-OURPID-N, made with O_EXCL|O_NOFOLLOW.
+func writePidFile(path string, pid int) error {
+	failed := func(err error) error { return errs.Failf("pid file %q: %w", path, err) }
+	dir, base := filepath.Split(path)
+	var f *os.File
+	var err error
+	for n := 0; n < pidFileTries; n++ {
+		tmp := filepath.Join(dir, fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n))
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		return failed(err)
+	}
+	_, err = f.WriteString(strconv.Itoa(pid) + "\n")
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = unix.Rename(f.Name(), path) // rename(2) as is: os.Rename refuses a directory itself
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return failed(err)
+	}
+	return nil
+}
+
+// hideFromContainer makes mvrc itself non-dumpable once the child no longer needs it
+// (newuidmap checks that the child's /proc entry is ours). Without a PID namespace the
+// container sees the host's /proc, and through /proc/MVRC/exe, root, cwd and fd it would
+// reach mvrc's binary and the host's files.
+func hideFromContainer() error {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return errs.Failf("prctl dumpable: %w", err)
+	}
+	return nil
 }
 
 // waitForExec waits until COMMAND runs, or returns the error that stopped the child. The

@@ -23,7 +23,7 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 	}
 	for i, b := range s.Binds {
 		if _, err := os.Stat(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %s", b.Source, errs.Errno(err))
+			return "", errs.Failf("bind source %q: %w", b.Source, err)
 		}
 		if s.Binds[i].Source, err = filepath.Abs(b.Source); err != nil {
 			return "", errs.Failf("bind source %q: %w", b.Source, err)
@@ -47,7 +47,7 @@ func checkRootfs(dir string) (string, error) {
 	case errors.Is(err, os.ErrNotExist):
 		return "", errs.Failf("rootfs %q: no such directory", dir)
 	case err != nil:
-		return "", errs.Failf("rootfs %q: %s", dir, errs.Errno(err))
+		return "", errs.Failf("rootfs %q: %w", dir, err)
 	case !info.IsDir():
 		return "", errs.Failf("rootfs %q: not a directory", dir)
 	}

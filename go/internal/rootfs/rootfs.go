@@ -73,11 +73,11 @@ func newRoot(s *spec.Spec) (string, error) {
 	// Named relative to the tmpfs, our working directory: a "," or ":" in the ROOTFS path
 	// would otherwise split the overlay's option string.
 	if err := unix.Chdir(s.Rootfs); err != nil {
-		return "", errs.Failf("overlay: %s", errs.Errno(err))
+		return "", errs.Failf("overlay: %w", err)
 	}
 	for _, d := range []string{"upper", "work", "root"} {
 		if err := os.Mkdir(d, 0o755); err != nil {
-			return "", errs.Failf("overlay: %s", errs.Errno(err))
+			return "", errs.Failf("overlay: %w", err)
 		}
 	}
 	data := fmt.Sprintf("lowerdir=/proc/self/fd/%d,upperdir=upper,workdir=work", lower)
@@ -138,7 +138,10 @@ func pivotRoot(dir string) error {
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return errs.Failf("pivot_root: detaching the old root: %w", err)
 	}
-	return unix.Chdir("/")
+	if err := unix.Chdir("/"); err != nil {
+		return errs.Failf("pivot_root: %w", err)
+	}
+	return nil
 }
 
 // end slide
@@ -152,5 +155,8 @@ func enterChroot(dir string) error {
 	if err := unix.Chroot("."); err != nil {
 		return errs.Failf("chroot: %w", err)
 	}
-	return unix.Chdir("/")
+	if err := unix.Chdir("/"); err != nil {
+		return errs.Failf("chroot: %w", err)
+	}
+	return nil
 }

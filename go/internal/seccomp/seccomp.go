@@ -40,7 +40,7 @@ func Load(profile string) ([]unix.SockFilter, error) {
 	}
 	text, err := os.ReadFile(profile)
 	if err != nil {
-		return nil, errs.Failf("seccomp profile %q: %s", profile, errs.Errno(err))
+		return nil, errs.Failf("seccomp profile %q: %w", profile, err)
 	}
 	filter, err := compileText(string(text), arch)
 	if err != nil {

@@ -8,13 +8,13 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{Pid, getpid};
 
-use crate::errs::{Error, sys};
+use super::Error;
 
 /// Makes the orphans of our descendants ours instead of the host's init's.
 /// Without a PID namespace, nothing kills what COMMAND leaves running in the
 /// background when it exits: `kill_orphans` then does.
 pub fn become_subreaper() -> Result<(), Error> {
-    prctl::set_child_subreaper(true).map_err(sys("prctl"))
+    prctl::set_child_subreaper(true).map_err(Error::Subreaper)
 }
 
 /// Kills and reaps every child left to the subreaper, again until none is left:

@@ -6,7 +6,8 @@ use std::fs;
 use std::io::ErrorKind;
 use std::path::Path;
 
-use crate::errs::{Error, errno};
+use super::Error;
+use crate::errs::errno;
 use crate::spec::{self, Spec};
 use crate::{cgroups, seccomp};
 
@@ -22,7 +23,7 @@ pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         bind.source = spec::clean(absolute.as_os_str());
     }
     spec.filters = seccomp::load(&spec.seccomp)?;
-    cgroups::check(&spec.limits)
+    Ok(cgroups::check(&spec.limits)?)
 }
 
 /// Resolves ROOTFS to an absolute directory; errors name it as the user wrote it.

@@ -6,14 +6,39 @@ mod compile;
 mod policy;
 mod syscalls;
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Write;
 
 use seccompiler::{BpfProgram, sock_filter};
+use thiserror::Error;
 
-use crate::errs::Error;
+use crate::errs::{io_text, quote};
 pub use policy::PolicyError;
+
+/// Why a profile could not be loaded or installed.
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("seccomp profile {}: {}", quote(.profile), io_text(.source))]
+    Read { profile: OsString, source: std::io::Error },
+    #[error("seccomp profile {}: {source}", quote(.profile))]
+    Policy { profile: OsString, source: PolicyError },
+    #[error("seccomp profile {}: {source}", quote(.profile))]
+    Compile { profile: OsString, source: seccompiler::BackendError },
+    #[error("seccomp: no system call table for {arch}")]
+    Arch { arch: &'static str },
+    #[error("{}", install_text(.source))]
+    Install { source: seccompiler::Error },
+}
+
+/// A failed installation in the Go twin's words.
+fn install_text(err: &seccompiler::Error) -> String {
+    match err {
+        seccompiler::Error::Prctl(source) => format!("prctl no_new_privs: {}", io_text(source)),
+        seccompiler::Error::Seccomp(source) => format!("seccomp: {}", io_text(source)),
+        other => format!("seccomp: {other}"),
+    }
+}
 
 /// The profiles --seccomp knows by name; anything else is a path.
 pub const DEFAULT: &str = "default";
@@ -47,17 +72,17 @@ pub fn load(profile: &OsStr) -> Result<Filters, Error> {
     match fs::read(profile) {
         // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
         Ok(data) => compile_text(profile, &String::from_utf8_lossy(&data)),
-        Err(source) => Err(Error::SeccompRead { profile: profile.into(), source }),
+        Err(source) => Err(Error::Read { profile: profile.into(), source }),
     }
 }
 
 fn compile_text(profile: &OsStr, text: &str) -> Result<Filters, Error> {
-    let arch = syscalls::native().ok_or(Error::SeccompArch { arch: std::env::consts::ARCH })?;
+    let arch = syscalls::native().ok_or(Error::Arch { arch: std::env::consts::ARCH })?;
     let table = syscalls::Table::load(SYSCALLS, arch);
     let policy = policy::parse(text, |name| table.known(name))
-        .map_err(|source| Error::SeccompPolicy { profile: profile.into(), source })?;
+        .map_err(|source| Error::Policy { profile: profile.into(), source })?;
     compile::compile(&policy, &table, arch)
-        .map_err(|source| Error::SeccompCompile { profile: profile.into(), source })
+        .map_err(|source| Error::Compile { profile: profile.into(), source })
 }
 
 /// A program as the generator writes it: 8 bytes an instruction, struct sock_filter on a
@@ -79,7 +104,7 @@ fn decode(data: &[u8]) -> BpfProgram {
 /// run under a filter its caller wrote.
 pub fn install(filters: &Filters) -> Result<(), Error> {
     for program in filters {
-        seccompiler::apply_filter(program).map_err(|source| Error::SeccompInstall { source })?;
+        seccompiler::apply_filter(program).map_err(|source| Error::Install { source })?;
     }
     Ok(())
 }

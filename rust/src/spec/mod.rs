@@ -105,6 +105,13 @@ pub struct Limits {
     pub cpus: f64,
 }
 
+impl Limits {
+    /// Whether a limit was asked for.
+    pub fn any(&self) -> bool {
+        self.memory > 0 || self.pids > 0 || self.cpus > 0.0
+    }
+}
+
 /// Checks `--hostname`: 1 to 64 bytes, what sethostname(2) takes.
 pub fn check_hostname(name: &OsStr) -> Result<(), UsageError> {
     if !(1..=MAX_HOSTNAME).contains(&name.len()) {
