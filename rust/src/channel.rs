@@ -6,24 +6,33 @@
 //  write uid_map, setgroups, gid_map
 //  (newuidmap/newgidmap for ranges)
 //  cgroup, pid-file
-//  send MAPPED ───────────────────────────────────▶ hostname, rootfs, network,
-//                                                   identity, workdir, lookup
+//  send MAPPED ───────────────────────────────────▶ hostname, rootfs
+//    -t: + the caller's window size                 -t: open a pty from the container's
+//                            ◀───────────────────── devpts, send TTY + its master (SCM_RIGHTS)
+//                                                   network, identity, workdir, lookup
 //                            ◀───────────────────── on failure: send ERROR{code, line}; exit
 //                            ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
 //  recv: EOF → running / ERROR → print line, exit code
+//  -t: raw mode, relay the master ⇄ stdin/stdout
 //
 // SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
 // closed end reads as EOF (a zero-length recv). There is no SPEC message: the
 // Rust child is a clone of the parent and already holds the spec in memory.
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::io::{IoSlice, IoSliceMut};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use nix::errno::Errno;
-use nix::sys::socket::{AddressFamily, MsgFlags, SockFlag, SockType, recv, send, socketpair};
+use nix::pty::Winsize;
+use nix::sys::socket::{
+    AddressFamily, ControlMessage, ControlMessageOwned, MsgFlags, SockFlag, SockType, UnixAddr, recvmsg,
+    send, sendmsg, socketpair,
+};
 
 use crate::errs::{Error, sys};
 
-const MAPPED: u8 = b'M';
+const MAPPED: u8 = b'M'; // with -t, the window size follows: rows, cols, x and y pixels (u16, big-endian)
+const TTY: u8 = b'T'; // child → parent: the pty's master, as SCM_RIGHTS
 const ERROR: u8 = b'E';
 
 /// The largest message: an ERROR with its line (the Go twin's bound too).
@@ -45,21 +54,33 @@ pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
 
 // slide: channel
 impl ParentEnd {
-    /// Tells the child its id maps are written: it may now act as container root.
-    pub fn send_mapped(&self) -> Result<(), Error> {
-        send_message(&self.0, &[MAPPED])
+    /// Tells the child its id maps are written: it may now act as container root. With -t it
+    /// carries the caller's window size, which the child gives its pty before COMMAND can ask.
+    pub fn send_mapped(&self, size: Option<&Winsize>) -> Result<(), Error> {
+        let mut message = vec![MAPPED];
+        if let Some(ws) = size {
+            for v in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel] {
+                message.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+        send_message(&self.0, &message)
     }
 
-    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
-    pub fn wait_for_exec(&self) -> Result<(), Error> {
+    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line). With -t
+    /// the child's pty master comes first, and is returned.
+    pub fn wait_for_exec(&self) -> Result<Option<OwnedFd>, Error> {
         let mut buf = vec![0u8; MAX_MESSAGE];
-        match receive(&self.0, &mut buf)? {
-            [] => Ok(()),
-            [ERROR, code, line @ ..] => {
-                let line = String::from_utf8_lossy(line).into_owned();
-                Err(Error::Child { code: i32::from(*code), line })
+        let mut master = None;
+        loop {
+            match receive_fd(&self.0, &mut buf)? {
+                ([], _) => return Ok(master),
+                ([TTY], Some(fd)) if master.is_none() => master = Some(fd),
+                ([ERROR, code, line @ ..], _) => {
+                    let line = String::from_utf8_lossy(line).into_owned();
+                    return Err(Error::Child { code: i32::from(*code), line });
+                }
+                _ => return Err(sys("channel: unexpected message")(Errno::EPROTO)),
             }
-            _ => Err(sys("channel: unexpected message")(Errno::EPROTO)),
         }
     }
 }
@@ -67,10 +88,29 @@ impl ParentEnd {
 // end slide
 
 impl ChildEnd {
-    /// Waits for MAPPED. False means the parent failed or died: stop silently.
-    pub fn wait_for_mapped(&self) -> bool {
-        let mut buf = [0u8; 1];
-        matches!(receive(&self.0, &mut buf), Ok([MAPPED]))
+    /// Waits for MAPPED, and returns the window size it carries under -t. None means the
+    /// parent failed or died: stop silently.
+    pub fn wait_for_mapped(&self) -> Option<Option<Winsize>> {
+        let mut buf = [0u8; 9];
+        match receive(&self.0, &mut buf) {
+            Ok([MAPPED]) => Some(None),
+            Ok([MAPPED, size @ ..]) => {
+                let v = |i: usize| u16::from_be_bytes([size[2 * i], size[2 * i + 1]]);
+                Some(Some(Winsize { ws_row: v(0), ws_col: v(1), ws_xpixel: v(2), ws_ypixel: v(3) }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Hands the pty's master to the parent: only a descriptor passed over the socket
+    /// crosses from the container's devpts to the host.
+    pub fn send_terminal(&self, master: &OwnedFd) -> Result<(), Error> {
+        let fds = [master.as_raw_fd()];
+        let rights = [ControlMessage::ScmRights(&fds)];
+        let iov = [IoSlice::new(&[TTY])];
+        sendmsg::<UnixAddr>(self.0.as_raw_fd(), &iov, &rights, MsgFlags::MSG_NOSIGNAL, None)
+            .map(drop)
+            .map_err(sys("channel: send"))
     }
 
     /// Hands a setup failure to the parent, which prints it and exits with its code.
@@ -93,19 +133,42 @@ fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
     send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(sys("channel: send"))
 }
 
-/// Receives one message whole: with MSG_TRUNC the kernel returns the message's real
-/// length, so one longer than `buf` is an error instead of a silently cut line.
+/// Receives one message whole, without a descriptor (one sent along is closed).
 fn receive<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<&'a [u8], Error> {
-    loop {
-        match recv(fd.as_raw_fd(), buf, MsgFlags::MSG_TRUNC) {
-            Ok(n) if n > buf.len() => return Err(sys("channel")(Errno::EMSGSIZE)),
-            Ok(n) => return Ok(&buf[..n]),
+    receive_fd(fd, buf).map(|(message, _)| message)
+}
+
+/// Receives one message whole and the descriptor passed with it, if any (close-on-exec).
+/// With MSG_TRUNC the kernel returns the message's real length, so one longer than `buf`
+/// is an error instead of a silently cut line.
+fn receive_fd<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<(&'a [u8], Option<OwnedFd>), Error> {
+    let mut space = nix::cmsg_space!([RawFd; 1]);
+    let flags = MsgFlags::MSG_TRUNC | MsgFlags::MSG_CMSG_CLOEXEC;
+    let (n, passed) = loop {
+        let mut iov = [IoSliceMut::new(buf)];
+        match recvmsg::<UnixAddr>(fd.as_raw_fd(), &mut iov, Some(&mut space), flags) {
+            Ok(msg) => break (msg.bytes, passed_fd(&msg)),
             Err(Errno::EINTR) => continue,
-            Err(source) => {
-                return Err(sys("channel: recv")(source));
-            }
+            Err(source) => return Err(sys("channel: recv")(source)),
         }
+    };
+    match n > buf.len() {
+        true => Err(sys("channel")(Errno::EMSGSIZE)),
+        false => Ok((&buf[..n], passed)),
     }
+}
+
+/// The descriptor an SCM_RIGHTS message carried, owned from here on.
+fn passed_fd(msg: &nix::sys::socket::RecvMsg<'_, '_, UnixAddr>) -> Option<OwnedFd> {
+    let mut fds = msg.cmsgs().ok()?.flat_map(|c| match c {
+        ControlMessageOwned::ScmRights(fds) => fds,
+        _ => Vec::new(),
+    });
+    // SAFETY: the kernel just installed this descriptor in our table for us; nothing else owns it.
+    let first = fds.next().map(|fd| unsafe { OwnedFd::from_raw_fd(fd) });
+    // SAFETY: as above, for any extra descriptor a confused sender passed: closed at once.
+    fds.for_each(|fd| drop(unsafe { OwnedFd::from_raw_fd(fd) }));
+    first
 }
 
 #[cfg(test)]
@@ -134,15 +197,36 @@ mod tests {
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }
 
+    /// With -t the window size rides on MAPPED, and the master comes back before EOF.
+    #[test]
+    fn terminal_travels() {
+        let (parent, child) = pair().unwrap();
+        let want = Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 640, ws_ypixel: 480 };
+        parent.send_mapped(Some(&want)).unwrap();
+        let got = child.wait_for_mapped().flatten().expect("a window size");
+        assert_eq!(
+            (got.ws_row, got.ws_col, got.ws_xpixel, got.ws_ypixel),
+            (want.ws_row, want.ws_col, want.ws_xpixel, want.ws_ypixel)
+        );
+        let (read, write) = nix::unistd::pipe().unwrap(); // any descriptor: the test checks it is the same file
+        child.send_terminal(&write).unwrap();
+        drop((write, child));
+        let master = parent.wait_for_exec().unwrap().expect("the passed descriptor");
+        nix::unistd::write(&master, b"x").unwrap();
+        let mut buf = [0u8; 1];
+        assert_eq!(nix::unistd::read(&read, &mut buf), Ok(1));
+        assert_eq!(&buf, b"x", "the passed descriptor is not the child's");
+    }
+
     #[test]
     fn closed_ends_read_as_eof() {
         let (parent, child) = pair().unwrap();
-        parent.send_mapped().unwrap();
-        assert!(child.wait_for_mapped());
+        parent.send_mapped(None).unwrap();
+        assert_eq!(child.wait_for_mapped().map(|size| size.is_none()), Some(true));
         drop(child);
-        assert!(parent.wait_for_exec().is_ok());
+        assert!(parent.wait_for_exec().is_ok_and(|master| master.is_none()));
         let (parent, child) = pair().unwrap();
         drop(parent);
-        assert!(!child.wait_for_mapped());
+        assert!(child.wait_for_mapped().is_none());
     }
 }

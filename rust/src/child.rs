@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
 use nix::libc;
+use nix::pty::Winsize;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
@@ -15,7 +16,7 @@ use crate::debug::Debug;
 use crate::errs::{Error, FAILED, sys};
 use crate::idmap::IdMap;
 use crate::spec::{Spec, User};
-use crate::{caps, lookup, network, reaper, rootfs};
+use crate::{caps, lookup, network, reaper, rootfs, terminal};
 
 // slide: child
 /// Entry point of the cloned child; its return value is the child's exit status.
@@ -28,10 +29,10 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
-    if !channel.wait_for_mapped() {
+    let Some(size) = channel.wait_for_mapped() else {
         return FAILED; // the parent failed and says why
-    }
-    let path = match setup(spec) {
+    };
+    let path = match setup(spec, &channel, size) {
         Ok(path) => path,
         Err(err) => return fail(&channel, &err),
     };
@@ -43,8 +44,8 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 // end slide
 
 /// Every step between the maps and the exec, in design.md's order; returns the
-/// file COMMAND runs from.
-fn setup(spec: &Spec) -> Result<PathBuf, Error> {
+/// file COMMAND runs from. `size` is the caller's window size under -t.
+fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathBuf, Error> {
     let debug = Debug::new(spec.debug);
     become_root(spec)?;
     // Read while /proc is still the host's: after the rootfs step it may be gone
@@ -54,6 +55,11 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
         debug.time("hostname", || set_hostname(&spec.hostname))?;
     }
     debug.time("rootfs", || rootfs::setup(spec))?;
+    if spec.tty {
+        let none = Winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+        // The parent holds the master from here on; ours closes when this returns.
+        channel.send_terminal(&terminal::open_pty(spec.user, &size.unwrap_or(none))?)?;
+    }
     if spec.namespaces.contains("net") {
         debug.time("network", network::loopback_up)?;
     }
@@ -63,6 +69,11 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     set_workdir(&spec.workdir)?;
     let path = lookup::find(&spec.command[0], lookup::path_of(&spec.env))?;
     new_session()?;
+    // Under --init the pty is COMMAND's: it leads a session of its own (reaper::start),
+    // and PID 1 stays out of the terminal's signals.
+    if spec.tty && !spec.init {
+        terminal::control()?;
+    }
     // Last, so that nothing opened above is missed; before the fork of --init too.
     close_on_exec()?;
     Ok(path)

@@ -61,6 +61,8 @@ pub enum Error {
     Cgroup { dir: String, source: io::Error },
     #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
     CgroupWrite { dir: String, file: &'static str, source: io::Error },
+    #[error("--tty: stdin is not a terminal")]
+    NotATerminal,
     /// A failure the child reported over the channel, already worded.
     #[error("{line}")]
     Child { code: i32, line: String },

@@ -18,6 +18,7 @@ mod reaper;
 mod rootfs;
 mod signals;
 mod spec;
+mod terminal;
 #[cfg(test)]
 mod vectors;
 

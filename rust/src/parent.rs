@@ -8,6 +8,7 @@
 
 use std::fs;
 use std::io::Write;
+use std::os::fd::OwnedFd;
 use std::time::Instant;
 
 use nix::errno::Errno;
@@ -23,6 +24,7 @@ use crate::debug::Debug;
 use crate::errs::{self, Error, errno, sys};
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
+use crate::terminal::{self, Relay};
 use crate::{child, idmap, reaper, rootfs};
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
@@ -56,11 +58,23 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         let _ = waitpid(child, None);
         return Err(err);
     }
-    wait_for_exec(&parent_end, child)?;
+    let master = wait_for_exec(&parent_end, child)?;
     debug.step("ready", started);
-    let status = wait(child, &signals);
+    // Dropped last, on every way out: the caller's terminal as it was.
+    let mut relay = match master.map(Relay::attach).transpose() {
+        Ok(relay) => relay,
+        Err(err) => {
+            let _ = kill(child, Signal::SIGKILL);
+            let _ = waitpid(child, None);
+            return Err(err);
+        }
+    };
+    let status = wait(child, &signals, relay.as_mut());
     if orphans {
         reaper::kill_orphans();
+    }
+    if let Some(relay) = relay.as_mut() {
+        relay.finish(); // every slave is closed now: take the last output
     }
     status
 }
@@ -68,6 +82,9 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
 /// sources, cgroup delegation. Paths become absolute, since the child moves.
 fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
+    if spec.tty {
+        terminal::check()?;
+    }
     spec.rootfs = rootfs::check(&spec.rootfs)?;
     for bind in &mut spec.binds {
         let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
@@ -134,12 +151,13 @@ fn configure(
         fs::write(&spec.pid_file, format!("{child}\n"))
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
-    channel.send_mapped()
+    channel.send_mapped(spec.tty.then(terminal::size).as_ref())
 }
 
-/// Waits until COMMAND runs, or returns the error that stopped the child. The
-/// child is killed first: after a broken channel it may still be waiting for us.
-fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
+/// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
+/// that stopped the child. The child is killed first: after a broken channel it may still
+/// be waiting for us.
+fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<Option<OwnedFd>, Error> {
     channel.wait_for_exec().inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
@@ -147,10 +165,16 @@ fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
-fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
+/// With -t the relay copies bytes while it waits, and SIGWINCH resizes the container's
+/// terminal instead: the kernel signals its foreground job.
+fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<i32, Error> {
     let mut forwarder = Forwarder::default();
     loop {
-        match signals.next()? {
+        let next = match relay.as_deref_mut() {
+            Some(relay) => relay.next_signal(signals)?,
+            None => signals.next()?,
+        };
+        match next {
             Signal::SIGCHLD => match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
                 Ok(status) => match errs::status(status) {
                     Some(code) => return Ok(code),
@@ -158,6 +182,7 @@ fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
                 },
                 Err(errno) => return Err(sys("waiting for the container")(errno)),
             },
+            Signal::SIGWINCH if relay.is_some() => relay.as_deref().map_or((), Relay::resize),
             sig => forwarder.forward(child, sig),
         }
     }

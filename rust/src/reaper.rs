@@ -8,13 +8,13 @@ use nix::errno::Errno;
 use nix::sys::prctl;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, getpid};
+use nix::unistd::{ForkResult, Pid, fork, getpid, setsid};
 
 use crate::channel::ChildEnd;
 use crate::errs::{self, Error, FAILED, sys};
-use crate::lookup;
 use crate::signals::{Forwarder, Signals};
 use crate::spec::Spec;
+use crate::{lookup, terminal};
 
 /// A running init with COMMAND started.
 pub struct Init {
@@ -34,10 +34,22 @@ pub fn start(channel: &ChildEnd, spec: &Spec, path: &Path) -> Result<Init, Error
         ForkResult::Child => {
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            let err = lookup::exec(path, &spec.command, &spec.env);
+            let err = match take_terminal(spec.tty) {
+                Ok(()) => lookup::exec(path, &spec.command, &spec.env),
+                Err(err) => err,
+            };
             channel.report(&err);
             std::process::exit(err.code());
         }
+    }
+}
+
+/// With -t (our stdin is the pty), COMMAND leads a session of its own with the pty as its
+/// controlling terminal; init's session has none.
+fn take_terminal(tty: bool) -> Result<(), Error> {
+    match tty {
+        true => setsid().map_err(sys("setsid")).and_then(|_| terminal::control()),
+        false => Ok(()),
     }
 }
 

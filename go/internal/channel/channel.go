@@ -8,11 +8,14 @@
 //	write uid_map, setgroups, gid_map
 //	(newuidmap/newgidmap for ranges)
 //	cgroup, pid-file
-//	send M (mapped) ───────────────────────────────▶ hostname, rootfs, network,
-//	                                                 identity, workdir, lookup
+//	send M (mapped) ───────────────────────────────▶ hostname, rootfs
+//	  -t: + the caller's window size                 -t: open a pty from the container's
+//	                          ◀───────────────────── devpts, send T + its master (SCM_RIGHTS)
+//	                                                 network, identity, workdir, lookup
 //	                          ◀───────────────────── on failure: E + code + line; exit
 //	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
 //	recv: EOF → running / E → print the line, exit with the code
+//	-t: raw mode, relay the master ⇄ stdin/stdout
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
@@ -22,6 +25,7 @@
 package channel
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,7 +40,8 @@ import (
 // The closed set of messages.
 const (
 	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
-	msgMapped = 'M' // parent → child: id maps written, go on
+	msgMapped = 'M' // parent → child: id maps written, go on; with -t, the window size follows
+	msgTTY    = 'T' // child → parent: the pty's master, as SCM_RIGHTS
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
 
@@ -67,8 +72,18 @@ func New() (*Parent, *os.File, error) {
 	return &Parent{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
 }
 
-// SendMapped tells the child its id maps are in place.
-func (p *Parent) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
+// SendMapped tells the child its id maps are in place. With -t it carries the caller's window
+// size, which the child gives its pty before COMMAND can ask for it.
+func (p *Parent) SendMapped(size *unix.Winsize) error {
+	msg := []byte{msgMapped}
+	if size != nil {
+		msg = binary.BigEndian.AppendUint16(msg, size.Row)
+		msg = binary.BigEndian.AppendUint16(msg, size.Col)
+		msg = binary.BigEndian.AppendUint16(msg, size.Xpixel)
+		msg = binary.BigEndian.AppendUint16(msg, size.Ypixel)
+	}
+	return send(p.fd, msg)
+}
 
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
@@ -85,18 +100,30 @@ func (p *Parent) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
-// WaitExec blocks until the child execs (EOF: nil) or reports a failed step.
-func (p *Parent) WaitExec() (*Failure, error) {
-	msg, err := recv(p.fd)
-	switch {
-	case err != nil:
-		return nil, err
-	case len(msg) == 0:
-		return nil, nil
-	case msg[0] == msgError && len(msg) >= 2:
-		return &Failure{Code: int(msg[1]), Line: string(msg[2:])}, nil
+// WaitExec blocks until the child execs (EOF: nil) or reports a failed step. With -t the
+// child's pty master comes first; it is returned (-1 without -t), and closed on failure.
+func (p *Parent) WaitExec() (master int, failure *Failure, err error) {
+	master = -1
+	for {
+		msg, fd, err := recvFD(p.fd)
+		switch {
+		case err == nil && len(msg) == 0:
+			return master, nil, nil
+		case err == nil && msg[0] == msgTTY && fd >= 0 && master < 0:
+			master = fd
+			continue
+		case err == nil && msg[0] == msgError && len(msg) >= 2:
+			failure = &Failure{Code: int(msg[1]), Line: string(msg[2:])}
+		case err == nil:
+			err = fmt.Errorf("channel: unexpected message %q", msg[0])
+		}
+		for _, open := range []int{fd, master} {
+			if open >= 0 {
+				_ = unix.Close(open)
+			}
+		}
+		return -1, failure, err
 	}
-	return nil, fmt.Errorf("channel: unexpected message %q", msg[0])
 }
 
 // end slide
@@ -133,10 +160,24 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 	return &s, nil
 }
 
-// WaitMapped blocks until the parent has written the id maps.
-func (c *Child) WaitMapped() error {
-	_, err := c.expect(msgMapped)
-	return err
+// WaitMapped blocks until the parent has written the id maps; with -t it returns the
+// caller's window size.
+func (c *Child) WaitMapped() (*unix.Winsize, error) {
+	msg, err := c.expect(msgMapped)
+	if err != nil || len(msg) < 9 {
+		return nil, err
+	}
+	u := func(i int) uint16 { return binary.BigEndian.Uint16(msg[1+2*i:]) }
+	return &unix.Winsize{Row: u(0), Col: u(1), Xpixel: u(2), Ypixel: u(3)}, nil
+}
+
+// SendTerminal hands the pty's master to the parent: only a descriptor passed over the
+// socket crosses from the container's devpts to the host.
+func (c *Child) SendTerminal(master int) error {
+	if err := unix.Sendmsg(c.fd, []byte{msgTTY}, unix.UnixRights(master), nil, 0); err != nil {
+		return fmt.Errorf("channel: send: %w", err)
+	}
+	return nil
 }
 
 // SendError reports a failed step; the parent prints the line and exits with code.
@@ -169,17 +210,47 @@ func send(fd int, msg []byte) error {
 
 // recv reads one datagram; an empty one means the other end is closed.
 func recv(fd int) ([]byte, error) {
-	buf := make([]byte, maxMessage)
-	for {
-		n, _, flags, _, err := unix.Recvmsg(fd, buf, nil, 0)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("channel: recv: %w", err)
-		case flags&unix.MSG_TRUNC != 0:
-			return nil, errors.New("channel: message too long")
-		}
-		return buf[:n], nil
+	msg, passed, err := recvFD(fd)
+	if passed >= 0 {
+		_ = unix.Close(passed) // only WaitExec expects a descriptor
 	}
+	return msg, err
+}
+
+// recvFD is recv that also takes one descriptor passed along (-1 if none), close-on-exec.
+func recvFD(fd int) (msg []byte, passed int, err error) {
+	buf, oob := make([]byte, maxMessage), make([]byte, unix.CmsgSpace(4))
+	for {
+		n, oobn, flags, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err == unix.EINTR {
+			continue
+		}
+		passed = -1
+		if err == nil && oobn > 0 {
+			passed = unixRight(oob[:oobn])
+		}
+		switch {
+		case err != nil:
+			return nil, -1, fmt.Errorf("channel: recv: %w", err)
+		case flags&(unix.MSG_TRUNC|unix.MSG_CTRUNC) != 0:
+			if passed >= 0 {
+				_ = unix.Close(passed)
+			}
+			return nil, -1, errors.New("channel: message too long")
+		}
+		return buf[:n], passed, nil
+	}
+}
+
+// unixRight is the descriptor in an SCM_RIGHTS control message (-1 if there is none).
+func unixRight(oob []byte) int {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil || len(msgs) != 1 {
+		return -1
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 {
+		return -1
+	}
+	return fds[0]
 }

@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -33,19 +34,52 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 	if err := p.SendSpec(want); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.SendMapped(); err != nil {
+	if err := p.SendMapped(nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.ReceiveSpec()
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("ReceiveSpec = %+v, %v; want %+v", got, err, want)
 	}
-	if err := c.WaitMapped(); err != nil {
-		t.Fatal(err)
+	if size, err := c.WaitMapped(); size != nil || err != nil {
+		t.Fatalf("WaitMapped = %+v, %v; want no size", size, err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
-	if failure, err := p.WaitExec(); failure != nil || err != nil {
-		t.Fatalf("WaitExec after EOF = %+v, %v; want nil, nil", failure, err)
+	if master, failure, err := p.WaitExec(); master != -1 || failure != nil || err != nil {
+		t.Fatalf("WaitExec after EOF = %d, %+v, %v; want -1, nil, nil", master, failure, err)
+	}
+}
+
+// With -t the window size rides on MAPPED, and the master comes back before EOF.
+func TestTerminalTravels(t *testing.T) {
+	p, c := pair(t)
+	want := unix.Winsize{Row: 24, Col: 80, Xpixel: 640, Ypixel: 480}
+	if err := p.SendMapped(&want); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := c.WaitMapped(); err != nil || size == nil || *size != want {
+		t.Fatalf("WaitMapped = %+v, %v; want %+v", size, err, want)
+	}
+	r, w, err := os.Pipe() // any descriptor will do: the test checks it is the same file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := c.SendTerminal(int(w.Fd())); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	c.Close()
+	master, failure, err := p.WaitExec()
+	if master < 0 || failure != nil || err != nil {
+		t.Fatalf("WaitExec = %d, %+v, %v; want a descriptor", master, failure, err)
+	}
+	defer unix.Close(master)
+	if _, err := unix.Write(master, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if buf := make([]byte, 1); func() bool { n, _ := r.Read(buf); return n != 1 || buf[0] != 'x' }() {
+		t.Fatal("the passed descriptor is not the child's")
 	}
 }
 
@@ -69,7 +103,7 @@ func TestErrorReachesParent(t *testing.T) {
 	if err := c.SendError(127, `exec "nope": no such file or directory`); err != nil {
 		t.Fatal(err)
 	}
-	failure, err := p.WaitExec()
+	_, failure, err := p.WaitExec()
 	want := &Failure{Code: 127, Line: `exec "nope": no such file or directory`}
 	if err != nil || !reflect.DeepEqual(failure, want) {
 		t.Fatalf("WaitExec = %+v, %v; want %+v", failure, err, want)
@@ -86,7 +120,7 @@ func TestChildSeesParentGoAway(t *testing.T) {
 
 func TestMessagesArriveInOrder(t *testing.T) {
 	p, c := pair(t)
-	if err := p.SendMapped(); err != nil {
+	if err := p.SendMapped(nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.ReceiveSpec(); err == nil {

@@ -22,6 +22,7 @@ import (
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // slide: child
@@ -39,10 +40,11 @@ func Run() {
 		os.Exit(errs.Failed)
 	}
 	// Nothing below may run before the maps exist: until then we are nobody here.
-	if err := ch.WaitMapped(); err != nil {
+	size, err := ch.WaitMapped()
+	if err != nil {
 		os.Exit(errs.Failed) // the parent failed and says why
 	}
-	path, err := setup(s)
+	path, err := setup(s, ch, size)
 	if err != nil {
 		fail(ch, err)
 	}
@@ -55,8 +57,8 @@ func Run() {
 // end slide
 
 // setup does every step between the maps and the exec, in design.md's order, and returns
-// the file COMMAND runs from.
-func setup(s *spec.Spec) (string, error) {
+// the file COMMAND runs from. size is the caller's window size under -t.
+func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) {
 	t := debug.New(s.Debug)
 	if err := becomeRoot(s); err != nil {
 		return "", err
@@ -71,6 +73,11 @@ func setup(s *spec.Spec) (string, error) {
 	}
 	if err := t.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
 		return "", err
+	}
+	if s.TTY {
+		if err := openTerminal(ch, s.User, size); err != nil {
+			return "", err
+		}
 	}
 	if namespaces.Has(s.Namespaces, "net") {
 		if err := t.Time("network", network.LoopbackUp); err != nil {
@@ -93,6 +100,13 @@ func setup(s *spec.Spec) (string, error) {
 	}
 	if err := newSession(); err != nil {
 		return "", err
+	}
+	// Under --init the pty is COMMAND's: it leads a session of its own (reaper.Start), and
+	// PID 1 stays out of the terminal's signals.
+	if s.TTY && !s.Init {
+		if err := terminal.Control(); err != nil {
+			return "", err
+		}
 	}
 	// Last, so that nothing opened above is missed; before the fork of --init too.
 	if err := closeOnExec(); err != nil {
@@ -187,6 +201,16 @@ func newSession() error {
 	return nil
 }
 
+// openTerminal makes the container's pty our stdio (-t) and hands its master to the parent.
+func openTerminal(ch *channel.Child, owner spec.User, size *unix.Winsize) error {
+	master, err := terminal.Open(owner, size)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(master) // the parent holds it now
+	return ch.SendTerminal(master)
+}
+
 // setgroupsDenied reads /proc/self/setgroups: the parent writes "deny" for an unprivileged
 // gid map.
 func setgroupsDenied() bool {
@@ -219,7 +243,7 @@ func closeOnExec() error {
 // runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
 // that COMMAND started.
 func runInit(ch *channel.Child, s *spec.Spec, path string) {
-	pid1, err := reaper.Start(path, s.Command, s.Env)
+	pid1, err := reaper.Start(path, s.Command, s.Env, s.TTY)
 	if err != nil {
 		fail(ch, lookup.ExecError(s.Command[0], err))
 	}

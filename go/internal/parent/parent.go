@@ -25,6 +25,7 @@ import (
 	"mvrc/internal/rootfs"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
@@ -76,16 +77,31 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		_ = cmd.Wait()
 		return 0, err
 	}
-	if err := waitForExec(ch, cmd); err != nil {
+	master, err := waitForExec(ch, cmd)
+	if err != nil {
 		return 0, err
 	}
 	t.Step("ready", start)
+	var relay *terminal.Relay
+	var resize func() // nil: SIGWINCH is forwarded like the others
+	if master >= 0 {
+		if relay, err = terminal.Attach(master); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return 0, err
+		}
+		defer relay.Restore() // on every way out, the caller's terminal as it was
+		resize = relay.Resize
+	}
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
 	// runs from here on.
-	go signals.Forward(caught, cmd.Process.Pid)
+	go signals.Forward(caught, cmd.Process.Pid, resize)
 	_ = cmd.Wait()
 	if orphans {
 		reaper.KillOrphans()
+	}
+	if relay != nil {
+		relay.Finish() // every slave is closed now: take the last output
 	}
 	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
 }
@@ -93,6 +109,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
 // cgroup delegation. It makes the paths absolute, since the child moves.
 func prepare(s *spec.Spec) (cgroupDir string, err error) {
+	if s.TTY {
+		if err := terminal.Check(); err != nil {
+			return "", err
+		}
+	}
 	if s.Rootfs, err = rootfs.Check(s.Rootfs); err != nil {
 		return "", err
 	}
@@ -213,21 +234,25 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 			return group, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
 		}
 	}
-	return group, ch.SendMapped()
+	var size *unix.Winsize
+	if s.TTY {
+		size = terminal.Size()
+	}
+	return group, ch.SendMapped(size)
 }
 
-// waitForExec waits until COMMAND runs; if a setup step failed in the child, it reaps the
-// child and returns the child's error line and code. The child is killed first: after a
-// broken channel it may still be waiting for us.
-func waitForExec(ch *channel.Parent, cmd *exec.Cmd) error {
-	failure, err := ch.WaitExec()
+// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1); if
+// a setup step failed in the child, it reaps the child and returns the child's error line
+// and code. The child is killed first: after a broken channel it may still wait for us.
+func waitForExec(ch *channel.Parent, cmd *exec.Cmd) (master int, err error) {
+	master, failure, err := ch.WaitExec()
 	if err == nil && failure == nil {
-		return nil
+		return master, nil
 	}
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 	if failure != nil {
-		return errs.Codef(failure.Code, "%s", failure.Line)
+		return -1, errs.Codef(failure.Code, "%s", failure.Line)
 	}
-	return err
+	return -1, err
 }

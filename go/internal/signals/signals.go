@@ -22,11 +22,16 @@ func Catch() chan os.Signal {
 
 // Forward sends each caught signal to pid until c is closed. A PID 1 without a handler
 // ignores SIGINT and SIGTERM (the kernel protects a namespace's init), so the second of
-// them, counted together, is SIGKILL, which the kernel always delivers.
-func Forward(c chan os.Signal, pid int) {
+// them, counted together, is SIGKILL, which the kernel always delivers. With resize (-t),
+// SIGWINCH calls it instead: the container's terminal signals its own foreground job.
+func Forward(c chan os.Signal, pid int, resize func()) {
 	stops := 0
 	for sig := range c {
 		s := sig.(syscall.Signal)
+		if s == syscall.SIGWINCH && resize != nil {
+			resize()
+			continue
+		}
 		if s == syscall.SIGINT || s == syscall.SIGTERM {
 			if stops++; stops > 1 {
 				s = syscall.SIGKILL

@@ -43,6 +43,7 @@ type Spec struct {
 	Overlay    bool        `json:"overlay"`
 	Chroot     bool        `json:"chroot"`
 	Init       bool        `json:"init"`
+	TTY        bool        `json:"tty"`
 	PidFile    string      `json:"pid_file"`
 	Debug      bool        `json:"debug"`
 	Limits     Limits      `json:"limits"`

@@ -73,6 +73,7 @@ struct Options {
     overlay: bool,
     chroot: bool,
     init: bool,
+    tty: bool,
     debug: bool,
 }
 
@@ -112,6 +113,11 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
             "--overlay" => o.overlay = flags::switch(&mut parser, &name)?,
             "--chroot" => o.chroot = flags::switch(&mut parser, &name)?,
             "--init" => o.init = flags::switch(&mut parser, &name)?,
+            // Accepted for docker's habit (-it): mvrc always attaches stdin.
+            "--interactive" => _ = flags::switch(&mut parser, &name)?,
+            "-i" => _ = flags::short_switch(&mut parser, "--interactive")?,
+            "--tty" => o.tty = flags::switch(&mut parser, &name)?,
+            "-t" => o.tty = flags::short_switch(&mut parser, "--tty")?,
             "--debug" => o.debug = flags::switch(&mut parser, &name)?,
             "-h" | "--help" => return flags::help(&mut parser, &name).map(|()| Action::Help(RUN_USAGE)),
             _ => return Err(flags::unknown(&mut parser, name)),
@@ -161,6 +167,8 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
     }
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
+    // The pty comes from the container's own devpts, which only a mount namespace has.
+    needs_mount("--tty", o.tty, has_mount)?;
     let limits = parse_limits(&o)?;
     if operands.len() < 2 {
         return Err(UsageError::MissingOperands);
@@ -182,6 +190,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         overlay: o.overlay,
         chroot: o.chroot,
         init: o.init,
+        tty: o.tty,
         pid_file: o.pid_file.unwrap_or_default(),
         debug: o.debug,
         limits,

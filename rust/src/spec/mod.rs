@@ -41,6 +41,7 @@ pub struct Spec {
     pub overlay: bool,
     pub chroot: bool,
     pub init: bool,
+    pub tty: bool,
     pub pid_file: String,
     pub debug: bool,
     pub limits: Limits,
