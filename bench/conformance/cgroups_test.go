@@ -42,6 +42,9 @@ func TestLimits(t *testing.T) {
 						stderr: fail("mvrc: " + c.flag + " needs a delegated cgroup v2: " + refusal)}.check(t, st, twin)
 					return
 				}
+				// Inside, the cgroup namespace and /sys/fs/cgroup start at the container's own cgroup.
+				tcase{args: runSh(o(c.flag, c.value), "cut -d: -f3 /proc/self/cgroup; cat /sys/fs/cgroup/"+c.file),
+					stdout: "/\n" + c.want + "\n"}.check(t, st, twin)
 				pidFile := filepath.Join(st.Dir, "pid-"+c.name)
 				l := start(t, st, twin, runSh(o(c.flag, c.value, "--pid-file", pidFile), "echo ready; read x")...)
 				l.expect("ready")

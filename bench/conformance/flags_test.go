@@ -1,7 +1,10 @@
 // The options of run, one behaviour per row (SPEC, Options of run; design.md, Mounts).
 package conformance
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 // chrootWarning is the pinned warning of --chroot: a warning, the run goes on.
 const chrootWarning = "mvrc: warning: --chroot is escapable; use it for teaching only\n"
@@ -15,9 +18,9 @@ var ranges = o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:65536", "--gid
 func TestFlags(t *testing.T) {
 	forEachTwin(t, []tcase{
 		// --ns: fewer namespaces, as in the walkthrough's early steps.
-		{name: "ns user enters ROOTFS by chroot with nothing mounted", args: runSh(o("--ns", "user"), "cat /etc/mvrc-marker; echo /proc/* /sys/*; id -u"), stdout: "{stage}\n/proc/* /sys/*\n0\n"},
-		{name: "ns user keeps the host pid namespace", args: runSh(o("--ns", "user"), `[ $$ != 1 ] && echo not-pid-1`), stdout: "not-pid-1\n"},
-		{name: "ns user mount binds the host proc", args: runSh(o("--ns", "user,mount"), `[ $$ != 1 ] && test -d /proc/$$ && hostname`), stdout: "{host}\n"},
+		{name: "ns user enters ROOTFS by chroot with nothing mounted", args: runSh(o("--ns", "user"), "cat /etc/mvrc-marker; echo /proc/* /sys/*; id -u"), stdout: "{stage}\n/proc/* /sys/*\n0\n", stderr: noPidWarning},
+		{name: "ns user keeps the host pid namespace", args: runSh(o("--ns", "user"), `[ $$ != 1 ] && echo not-pid-1`), stdout: "not-pid-1\n", stderr: noPidWarning},
+		{name: "ns user mount binds the host proc", args: runSh(o("--ns", "user,mount"), `[ $$ != 1 ] && test -d /proc/$$ && hostname`), stdout: "{host}\n", stderr: noPidWarning},
 		{name: "ns user mount pid mounts a fresh proc", args: runSh(o("--ns", "user,mount,pid"), "echo $$ /proc/[0-9]*"), stdout: "1 /proc/1\n"},
 		{name: "ns in any order with duplicates", args: run(o("--ns", "cgroup,net,ipc,uts,pid,mount,user,pid"), "hostname"), stdout: "mvrc\n"},
 		{name: "ns without net sees the host interfaces", args: run(o("--ns", "user,mount,pid,uts"), "ls", "/sys/class/net"), stdout: "{hostnets}"},
@@ -65,15 +68,15 @@ func TestFlags(t *testing.T) {
 		{name: "init reaps orphans", args: runSh(o("--init"), reapScript), stdout: "reaped\n"},
 
 		// --debug: the steps in design.md's order, each once.
-		{name: "debug lists the steps", args: run(o("--debug"), "true"), stderrRE: debugLines("spec", "clone", "idmap", "hostname", "rootfs", "network", "identity", "ready")},
-		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("spec", "clone", "idmap", "rootfs", "identity", "ready")},
+		{name: "debug lists the steps", args: run(o("--debug"), "true"), stderrRE: debugLines("spec", "clone", "signals", "idmap", "child-runtime", "hostname", "rootfs", "network", "identity", "ready")},
+		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("spec", "clone", "signals") + regexp.QuoteMeta(noPidWarning) + debugLines("idmap", "child-runtime", "rootfs", "identity", "ready")},
 		{name: "debug keeps stdout clean", args: run(o("--debug"), "echo", "hi"), stdout: "hi\n", stderrRE: `(mvrc: debug: [^\n]+\n)+`},
 	})
 }
 
 // initFirstChild checks that COMMAND is the first process the init starts: its parent is
-// PID 1 and every lower pid is one of PID 1's own threads. SPEC says PID 2; that holds for
-// the Rust init (one thread). A Go init cannot: the Go runtime starts its threads (sysmon,
+// PID 1 and every lower pid is one of PID 1's own threads (SPEC, --init). For the Rust init
+// (one thread) that is PID 2. A Go init cannot: the Go runtime starts its threads (sysmon,
 // GC workers) before any of mvrc's code runs, and in the new pid namespace their thread ids
 // are 2, 3, ... (docs/architecture.md, "Why the Go init's COMMAND is not PID 2").
 const initFirstChild = `grep -q '^PPid:[[:space:]]*1$' /proc/$$/status || { echo "parent is not pid 1"; exit; }

@@ -3,7 +3,9 @@
 package conformance
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,8 +86,8 @@ func TestOrphansDieWithoutPidNamespace(t *testing.T) {
 			t.Fatalf("pidfd_open %d: %v", pid, err)
 		}
 		defer unix.Close(pidfd)
-		if r := l.wait(); r.code != 0 || r.stderr != "" {
-			t.Fatalf("exit %d, stderr %q, want 0 and nothing", r.code, r.stderr)
+		if r := l.wait(); r.code != 0 || r.stderr != noPidWarning {
+			t.Fatalf("exit %d, stderr %q, want 0 and the warning", r.code, r.stderr)
 		}
 		// The pidfd turns readable when the process has ended, whoever reaps it: mvrc, or
 		// this suite (a subreaper, see TestMain) if mvrc left it behind.
@@ -115,51 +117,166 @@ func pidfdWait(pidfd int, d time.Duration) error {
 }
 
 // TestPidFileOnInheritedFd: mvrc may write its pid file through a descriptor the caller gave
-// it; keeping the caller's fds from the container must not close them under mvrc.
+// it (a directory: the file is made beside its final name and renamed); keeping the
+// caller's fds from the container must not close them under mvrc.
 func TestPidFileOnInheritedFd(t *testing.T) {
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		path := st.WriteFile(t, "pf", nil, 0o644)
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		dir := st.Mkdir(t, "pids")
+		f, err := os.Open(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, run(o("--pid-file", "/dev/fd/3"), "true"))...)
+		cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, run(o("--pid-file", "/dev/fd/3/pid"), "true"))...)
 		cmd.ExtraFiles = []*os.File{f}
 		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("mvrc --pid-file /dev/fd/3: %v, output %q", err, out)
+			t.Fatalf("mvrc --pid-file /dev/fd/3/pid: %v, output %q", err, out)
 		}
-		readPidFile(t, path)
+		readPidFile(t, filepath.Join(dir, "pid"))
 	})
 }
 
-// TestInitHoldsOnlyItsOwn: --init's PID 1 never execs, so every descriptor it holds beyond
-// stdio stays for the container's life: only its own anonymous ones, one signalfd at most.
-func TestInitHoldsOnlyItsOwn(t *testing.T) {
+// TestContainerHoldsOnlyItsOwn looks from the host (root may read any /proc/PID/fd; from
+// inside, PID 1 is not dumpable and hides its fds) at every process of the container, the
+// caller having given mvrc a host directory as fds 3 and 10: each holds stdio and its own
+// anonymous descriptors, one signalfd at most. --init's PID 1 never execs, so whatever it
+// holds stays for the container's life. mvrc's parent prints its --debug "ready" line once
+// the channel's EOF said COMMAND runs: the child's setup descriptors are closed by then.
+func TestContainerHoldsOnlyItsOwn(t *testing.T) {
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		pidFile := filepath.Join(st.Dir, "pid")
-		l := start(t, st, twin, runSh(o("--init", "--pid-file", pidFile), "echo ready; read x; exit 0")...)
-		l.expect("ready")
-		dir := fmt.Sprintf("/proc/%d/fd", readPidFile(t, pidFile))
-		entries, err := os.ReadDir(dir)
-		if err != nil {
+		for _, v := range []struct {
+			name string
+			opts []string
+		}{{"default", nil}, {"init", o("--init")}} {
+			t.Run(v.name, func(t *testing.T) {
+				pidFile := filepath.Join(st.Dir, "pid-"+v.name)
+				opts := append(o("--debug", "--pid-file", pidFile), v.opts...)
+				pid1, done := startWithCallerFds(t, st, twin, runSh(opts, "echo ready; read x; exit 0"), pidFile)
+				for _, pid := range append([]int{pid1}, childrenOf(pid1)...) {
+					for _, problem := range foreignFds(pid) {
+						t.Errorf("container process %d: %s", pid, problem)
+					}
+				}
+				done()
+			})
+		}
+	})
+}
+
+// startWithCallerFds starts mvrc with a host directory as fds 3 and 10 and waits until COMMAND
+// printed "ready" and mvrc's --debug said "ready"; it returns the container's PID 1 (from
+// pidFile) and the function that ends the run and checks its exit.
+func startWithCallerFds(t *testing.T, st *testenv.Staged, twin testenv.Twin, args []string, pidFile string) (int, func()) {
+	t.Helper()
+	dir, err := os.Open(filepath.Join(st.Dir, "hostdir"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dir.Close()
+	cmd := st.Command(t.Context(), twin, expandAll(t, st, twin, args)...)
+	cmd.ExtraFiles = []*os.File{dir, nil, nil, nil, nil, nil, nil, dir}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop := func() {
+		_ = stdin.Close()
+		_, _ = io.Copy(io.Discard, stdout)
+		_, _ = io.Copy(io.Discard, stderr)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("mvrc: %v", err)
+		}
+	}
+	timer := time.AfterFunc(lineTimeout, func() { _ = cmd.Process.Kill() })
+	defer timer.Stop()
+	if line, err := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		stop()
+		t.Fatalf("stdout %q (%v), want ready", line, err)
+	}
+	for sc := bufio.NewScanner(stderr); ; {
+		if !sc.Scan() {
+			stop()
+			t.Fatal("mvrc --debug ended without its ready line")
+		}
+		if strings.HasPrefix(sc.Text(), "mvrc: debug: ready ") {
+			break
+		}
+	}
+	return readPidFile(t, pidFile), stop
+}
+
+// foreignFds lists the descriptors of pid beyond stdio that are not its own anonymous ones,
+// and more than one signalfd.
+func foreignFds(pid int) []string {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var problems []string
+	var signalfds int
+	for _, e := range entries {
+		link, _ := os.Readlink(filepath.Join(dir, e.Name()))
+		if n, _ := strconv.Atoi(e.Name()); n > 2 && !strings.HasPrefix(link, "anon_inode:") {
+			problems = append(problems, fmt.Sprintf("holds fd %s -> %s", e.Name(), link))
+		}
+		if link == "anon_inode:[signalfd]" {
+			signalfds++
+		}
+	}
+	if signalfds > 1 {
+		problems = append(problems, fmt.Sprintf("holds %d signalfds, want at most its own", signalfds))
+	}
+	return problems
+}
+
+// childrenOf lists pid's children (its threads' children files).
+func childrenOf(pid int) []int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var children []int
+	for _, file := range tasks {
+		data, _ := os.ReadFile(file)
+		for _, f := range strings.Fields(string(data)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				children = append(children, n)
+			}
+		}
+	}
+	return children
+}
+
+// TestNoWayBackToTheHost runs the walkthrough's chroot breakout (escape.c, static) in the
+// container: after pivot_root and the detached old root there is nothing above "/" to climb
+// to. Under --chroot the same program reads the host's file: the probe works, pivot_root is
+// what stops it.
+func TestNoWayBackToTheHost(t *testing.T) {
+	cases := []tcase{
+		{name: "pivot_root leaves nothing above /", args: run(nil, "/escape", "{stage}/mvrc-host-secret"), code: 1,
+			stderr: fail("escape: open {stage}/mvrc-host-secret: No such file or directory")},
+		{name: "init too", args: run(o("--init"), "/escape", "{stage}/mvrc-host-secret"), code: 1,
+			stderr: fail("escape: open {stage}/mvrc-host-secret: No such file or directory")},
+		{name: "chroot does not (the probe works)", args: run(o("--chroot"), "/escape", "{stage}/mvrc-host-secret"),
+			stdout: "escape: reached {stage}/mvrc-host-secret:\nsecret\n", stderr: chrootWarning},
+	}
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		if _, err := st.CopyProbe(testenv.EscapeSource); err != nil {
 			t.Fatal(err)
 		}
-		var signalfds int
-		for _, e := range entries {
-			link, _ := os.Readlink(filepath.Join(dir, e.Name()))
-			if n, _ := strconv.Atoi(e.Name()); n > 2 && !strings.HasPrefix(link, "anon_inode:") {
-				t.Errorf("PID 1 holds fd %s -> %s", e.Name(), link)
-			}
-			if link == "anon_inode:[signalfd]" {
-				signalfds++
-			}
-		}
-		if signalfds > 1 {
-			t.Errorf("PID 1 holds %d signalfds, want at most its own", signalfds)
-		}
-		if r := l.wait(); r.code != 0 {
-			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				c.check(t, st, twin)
+			})
 		}
 	})
 }

@@ -1,5 +1,8 @@
 // TestMain: after every test, nothing the twins started may be left on the host (SPEC, Lifecycle):
-// no process, no mount under a stage, no new entry in the temp directory.
+// no process, no mount, no file. Only what this suite's own runs made counts: the twins run
+// with a private temp directory (every stage lives in it), processes are our descendants, and
+// mounts count where the suite works. Other users of /tmp (podman's first-use state, another
+// test run, a demo) are none of our business.
 package conformance
 
 import (
@@ -11,30 +14,43 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"mvrc/bench/internal/testenv"
 )
 
-// prSetChildSubreaper makes orphans re-parent to us instead of to the host's init, so a
-// container process that outlives its mvrc stays findable among our descendants.
-const prSetChildSubreaper = 36
-
 func TestMain(m *testing.M) {
-	if _, _, errno := syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0); errno != 0 {
-		fmt.Fprintf(os.Stderr, "conformance: PR_SET_CHILD_SUBREAPER: %v\n", errno)
-		os.Exit(2)
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	// As a subreaper we inherit orphans instead of the host's init, so a container process
+	// that outlives its mvrc stays findable among our descendants.
+	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: PR_SET_CHILD_SUBREAPER: %v\n", err)
+		return 2
 	}
-	tempBefore, mountsBefore := tempEntries(), mountPoints()
+	private, err := testenv.PrivateTempDir("mvrc-conformance-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
+		return 2
+	}
+	defer os.RemoveAll(private)
+	mountsBefore := mountPoints()
 	code := m.Run()
-	if leaks := leftBehind(tempBefore, mountsBefore); len(leaks) > 0 {
+	if err := testenv.RemoveProbes(); err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
+	}
+	if leaks := leftBehind(private, mountsBefore); len(leaks) > 0 {
 		fmt.Fprintf(os.Stderr, "--- FAIL: cleanup: mvrc left things on the host:\n\t%s\n", strings.Join(leaks, "\n\t"))
 		code = 1
 	}
-	os.Exit(code)
+	return code
 }
 
-// leftBehind lists what the twins left: live descendants, new mounts, new temp entries of
-// the test user.
-func leftBehind(tempBefore, mountsBefore map[string]bool) []string {
+// leftBehind lists what the twins left: live descendants, new mounts where the suite works,
+// anything in the private temp directory (every stage in it has been removed by now).
+func leftBehind(private string, mountsBefore map[string]bool) []string {
 	reapZombies()
 	var leaks []string
 	for _, pid := range descendants(os.Getpid()) {
@@ -43,24 +59,14 @@ func leftBehind(tempBefore, mountsBefore map[string]bool) []string {
 		_ = syscall.Kill(pid, syscall.SIGKILL) // reported; the next run starts clean
 	}
 	for target := range mountPoints() {
-		// Other programs on the host may mount too: count new mounts where mvrc works (the
-		// temp directory, the repository) and any under a stage.
-		isNew := !mountsBefore[target] && (under(target, os.TempDir()) || under(target, testenv.Root()))
+		isNew := !mountsBefore[target] && (under(target, private) || under(target, testenv.Root()))
 		if isNew || strings.Contains(target, "/"+testenv.StagePrefix) {
 			leaks = append(leaks, "mount on "+target)
 		}
 	}
-	cred, _ := testenv.Cred()
-	for name := range tempEntries() {
-		if tempBefore[name] || strings.HasPrefix(name, testenv.StagePrefix) {
-			continue
-		}
-		path := filepath.Join(os.TempDir(), name)
-		var st syscall.Stat_t
-		// Only the test user's entries: other programs on the host may use the temp dir too.
-		if syscall.Lstat(path, &st) == nil && (cred == nil && int(st.Uid) == os.Getuid() || cred != nil && st.Uid == cred.Uid) {
-			leaks = append(leaks, "temp entry "+path)
-		}
+	entries, _ := os.ReadDir(private)
+	for _, e := range entries {
+		leaks = append(leaks, "temp entry "+filepath.Join(private, e.Name()))
 	}
 	return leaks
 }
@@ -123,16 +129,6 @@ func mountPoints() map[string]bool {
 		}
 	}
 	return targets
-}
-
-// tempEntries is the set of names in the temp directory.
-func tempEntries() map[string]bool {
-	names := map[string]bool{}
-	entries, _ := os.ReadDir(os.TempDir())
-	for _, e := range entries {
-		names[e.Name()] = true
-	}
-	return names
 }
 
 // under reports whether path is dir or below it.

@@ -4,6 +4,7 @@ package conformance
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -97,6 +98,21 @@ func TestSignals(t *testing.T) {
 	})
 }
 
+// TestSignalsDuringSetup: a signal that reaches mvrc while it sets the container up neither
+// kills mvrc nor is lost: it is forwarded once COMMAND runs (SPEC, Lifecycle). A stand-in
+// newuidmap sends it from the middle of the setup, the id maps, before any COMMAND exists.
+func TestSignalsDuringSetup(t *testing.T) {
+	ranges := o("--uid-map", "0:{uid}:1", "--uid-map", "1:{subuid}:10")
+	forEachTwin(t, []tcase{
+		// Under --init, COMMAND has no handler: the HUP ends it.
+		{name: "a signal during the setup reaches the command", args: run(append(o("--init"), ranges...), "sleep", "1000"),
+			env: []string{"PATH={stage}/helpers/hup"}, code: 129},
+		// PID 1 ignores the first (no handler); the second, counted with it, is SIGKILL.
+		{name: "two stops during the setup kill the container", args: run(ranges, "sleep", "1000"),
+			env: []string{"PATH={stage}/helpers/stops"}, code: 137},
+	})
+}
+
 // lastSignal sends, once, the signal that must end mvrc and waits for the end. Every signal
 // before it has been echoed by the container, so mvrc has handled it: two identical signals
 // pending at once would merge (in the kernel, and in Go's runtime), these never are.
@@ -144,29 +160,55 @@ func TestKilledFromHost(t *testing.T) {
 
 func TestKilledMvrcLeavesNoContainer(t *testing.T) {
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		pidFile := st.Dir + "/pid"
-		l := start(t, st, twin, runSh(o("--pid-file", pidFile), "sleep 1000 & echo ready; exec sleep 1000")...)
-		l.expect("ready")
-		pid1 := readPidFile(t, pidFile)
-		others := children(t, pid1)
-		if len(others) != 1 {
-			t.Fatalf("container PID 1 has children %v, want the one background sleep", others)
-		}
+		killedMvrcLeavesNothing(t, st, twin, nil)
+	})
+}
 
-		l.signal(syscall.SIGKILL)
-		<-l.ended()
-		// mvrc is reaped, so PID 1 has re-parented to us (TestMain made us the subreaper):
-		// waiting for it ends when the parent-death signal killed it, and a pid namespace
-		// dies with its PID 1.
-		if status, err := reap(pid1, 10*time.Second); err != nil {
-			t.Fatalf("container PID 1 (host pid %d) after mvrc was killed: %v", pid1, err)
-		} else if !status.Signaled() || status.Signal() != syscall.SIGKILL {
-			t.Errorf("container PID 1 ended with %v, want killed by SIGKILL", status)
-		}
-		if _, err := os.Stat(fmt.Sprintf("/proc/%d", others[0])); err == nil {
-			t.Errorf("container process %d outlived its PID 1", others[0])
+// TestKilledMvrcAfterIdentityChange: the kernel clears the parent-death signal at every
+// change of effective id; --user 1000:1000 over sub-id ranges changes it twice (to root of
+// the namespace, then to 1000), and the child must have re-armed it after each.
+func TestKilledMvrcAfterIdentityChange(t *testing.T) {
+	opts := append(o("--user", "1000:1000"), ranges...)
+	eachIdentity(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		for _, c := range []struct {
+			name string
+			opts []string
+		}{{"user over ranges", opts}, {"user over ranges under init", append(o("--init"), opts...)}} {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				killedMvrcLeavesNothing(t, st, twin, c.opts)
+			})
 		}
 	})
+}
+
+// killedMvrcLeavesNothing kills mvrc with SIGKILL while its container runs a background
+// sleep, and checks that the container's PID 1 and the sleep end with it.
+func killedMvrcLeavesNothing(t *testing.T, st *testenv.Staged, twin testenv.Twin, opts []string) {
+	t.Helper()
+	pidFile := filepath.Join(st.Dir, "pid-"+strings.ReplaceAll(t.Name(), "/", "-"))
+	l := start(t, st, twin, runSh(append(o("--pid-file", pidFile), opts...), "sleep 1000 & echo ready; exec sleep 1000")...)
+	l.expect("ready")
+	pid1 := readPidFile(t, pidFile)
+	others := children(t, pid1)
+	if len(others) != 1 {
+		t.Fatalf("container PID 1 has children %v, want the one background sleep", others)
+	}
+
+	l.signal(syscall.SIGKILL)
+	<-l.ended()
+	// mvrc is reaped, so PID 1 has re-parented to us (TestMain made us the subreaper):
+	// waiting for it ends when the parent-death signal killed it, and a pid namespace
+	// dies with its PID 1.
+	if status, err := reap(pid1, 10*time.Second); err != nil {
+		_ = syscall.Kill(pid1, syscall.SIGKILL)
+		t.Fatalf("container PID 1 (host pid %d) after mvrc was killed: %v", pid1, err)
+	} else if !status.Signaled() || status.Signal() != syscall.SIGKILL {
+		t.Errorf("container PID 1 ended with %v, want killed by SIGKILL", status)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", others[0])); err == nil {
+		t.Errorf("container process %d outlived its PID 1", others[0])
+	}
 }
 
 // sig lists signals.

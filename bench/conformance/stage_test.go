@@ -35,6 +35,12 @@ func stage(t *testing.T, twins ...testenv.Twin) *testenv.Staged {
 	// Stand-ins for newuidmap on mvrc's PATH: one refuses with two lines, one is killed.
 	st.WriteFile(t, "helpers/refuses/newuidmap", []byte("#!/bin/sh\necho 'first line' >&2\necho second >&2\nexit 3\n"), 0o755)
 	st.WriteFile(t, "helpers/killed/newuidmap", []byte("#!/bin/sh\nkill -KILL $$\n"), 0o755)
+	// Stand-ins that signal mvrc (their parent) in the middle of the setup, then map the ids.
+	for dir, sigs := range map[string]string{"hup": "HUP", "stops": "INT TERM"} {
+		script := "#!/bin/sh\nfor s in " + sigs + "; do kill -$s $PPID; done\n" +
+			"PATH=" + testenv.HostPath + " exec newuidmap \"$@\"\n"
+		st.WriteFile(t, "helpers/"+dir+"/newuidmap", []byte(script), 0o755)
+	}
 	return st
 }
 

@@ -17,6 +17,11 @@ import (
 	"mvrc/bench/runtimes"
 )
 
+// round rotates the line-up: bench/run.sh runs one round per process, each starting with the
+// next runtime, so a change in the machine's load is spread over every runtime instead of
+// landing on the one that happened to run then.
+var round = flag.Int("round", 0, "this round's number: the line-up starts at runtime round mod len")
+
 var (
 	ws       *runtimes.Workspace
 	lineup   []runtimes.Runtime // the runtimes that can run here
@@ -71,8 +76,21 @@ func header(w *os.File) {
 			continue
 		}
 		fmt.Fprintf(w, "version-%s: %s\n", rt.Name, oneLine(rt.VersionLine(ws)))
+		if rt.Floor {
+			fmt.Fprintf(w, "floor: %s\n", rt.Name)
+		}
 		lineup = append(lineup, rt)
 	}
+	lineup = rotate(lineup, *round)
+}
+
+// rotate starts the list at element n mod its length.
+func rotate[T any](list []T, n int) []T {
+	if len(list) == 0 {
+		return list
+	}
+	n %= len(list)
+	return append(append([]T{}, list[n:]...), list[:n]...)
 }
 
 func oneLine(s string) string {

@@ -51,3 +51,17 @@ func TestRunFailures(t *testing.T) {
 		})
 	}
 }
+
+func TestRotateStartsEachRoundWithTheNextRuntime(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "abc"}, {1, "bca"}, {2, "cab"}, {3, "abc"}, {7, "bca"}} {
+		if got := string(rotate([]byte("abc"), tt.n)); got != tt.want {
+			t.Errorf("rotate(abc, %d) = %s, want %s", tt.n, got, tt.want)
+		}
+	}
+	if got := rotate([]int(nil), 3); len(got) != 0 {
+		t.Errorf("rotate(nil) = %v", got)
+	}
+}

@@ -29,7 +29,7 @@ func (p *Progress) Step(figure, runtime string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
-	fmt.Fprintf(p.w, "bench: [%*d/%d] %-12s %-10s %s elapsed\n", width(p.total), p.done, p.total,
+	fmt.Fprintf(p.w, "bench: [%*d/%d] %-12s %-15s %s elapsed\n", width(p.total), p.done, p.total,
 		figure, runtime, time.Since(p.start).Round(time.Second))
 }
 

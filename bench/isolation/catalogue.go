@@ -4,6 +4,7 @@ package isolation
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,27 +52,34 @@ var Catalogue = append(namespaceAssertions(), []Assertion{
 			return inside && v.Host.HostnameAfter == v.Host.Hostname,
 				"hostname " + v.Inside["hostname"], "host " + v.Host.Hostname + " → " + v.Host.HostnameAfter
 		}},
-	{"host files unreachable", "/ is the rootfs and the host's files are not reachable from it",
+	{"host files unreachable", "/ is the rootfs, and neither a path nor the chroot breakout (escape.c) reaches the host's files",
 		func(v View) (bool, string, string) {
-			inside := v.Inside["secret"] != v.Host.SecretContents
+			inside := !strings.Contains(v.Inside["secret"], v.Host.SecretContents) &&
+				!strings.Contains(v.Inside["escape"], v.Host.SecretContents)
 			outside := v.Outside.RootIsOurs && !v.Outside.SeesSecret
-			return inside && outside, "cat secret: " + v.Inside["secret"],
+			return inside && outside, "cat secret: " + v.Inside["secret"] + "; escape: " + v.Inside["escape"],
 				fmt.Sprintf("root is rootfs: %t, secret under root: %t", v.Outside.RootIsOurs, v.Outside.SeesSecret)
 		}},
-	{"only lo", "a fresh network namespace: no host interface to sniff or reach",
+	{"only lo, up", "a fresh network namespace: no host interface to sniff or reach, and a working loopback",
 		func(v View) (bool, string, string) {
 			inside := strings.Fields(v.Inside["netdev"])
-			return slices.Equal(inside, []string{"lo"}) && slices.Equal(v.Outside.NetDevs, []string{"lo"}),
-				"interfaces " + strings.Join(inside, " "), "interfaces " + strings.Join(v.Outside.NetDevs, " ")
+			onlyLo := slices.Equal(inside, []string{"lo"}) && slices.Equal(v.Outside.NetDevs, []string{"lo"})
+			return onlyLo && linkUp(v.Inside["lo"]) && v.Outside.LoUp,
+				"interfaces " + strings.Join(inside, " ") + "; " + v.Inside["lo"],
+				fmt.Sprintf("interfaces %s; lo up: %t", strings.Join(v.Outside.NetDevs, " "), v.Outside.LoUp)
 		}},
-	{"no host capabilities", "capabilities count only in the container's own user namespace",
+	{"capabilities dropped", "root inside keeps no CAP_SYS_ADMIN, not even in its bounding set, and what it keeps counts only in its own user namespace",
 		func(v View) (bool, string, string) {
+			eff, bnd := capsOf(v.Inside["caps"])
 			// mknod of a device needs CAP_MKNOD in the host's user namespace (the kernel
-			// checks the initial namespace for devices), so it is the cheapest probe.
-			inside := strings.Contains(v.Inside["mknod"], "not permitted")
-			outside := v.Outside.NS["user"] != v.Host.NS["user"] && v.Outside.UID != 0
-			return inside && outside, "mknod: " + v.Inside["mknod"],
-				fmt.Sprintf("user ns %d (host %d), Uid %d", v.Outside.NS["user"], v.Host.NS["user"], v.Outside.UID)
+			// checks the initial namespace for devices): capabilities inside stay inside.
+			inside := eff == v.Outside.CapEff && bnd == v.Outside.CapBnd && strings.Contains(v.Inside["mknod"], "not permitted")
+			outside := v.Outside.NS["user"] != v.Host.NS["user"] && v.Outside.UID != 0 &&
+				v.Outside.CapEff&capSysAdmin == 0 && v.Outside.CapBnd&capSysAdmin == 0
+			return inside && outside, v.Inside["caps"] + "; mknod: " + v.Inside["mknod"],
+				fmt.Sprintf("CapEff keeps %d of %d, CapBnd %d of %d, CAP_SYS_ADMIN %s; user ns %d (host %d), Uid %d",
+					bits.OnesCount64(v.Outside.CapEff), v.Host.Caps, bits.OnesCount64(v.Outside.CapBnd), v.Host.Caps,
+					keptOrNot(v.Outside.CapBnd|v.Outside.CapEff), v.Outside.NS["user"], v.Host.NS["user"], v.Outside.UID)
 		}},
 }...)
 
@@ -88,6 +96,39 @@ func namespaceAssertions() []Assertion {
 			}})
 	}
 	return list
+}
+
+// capSysAdmin is the bit of CAP_SYS_ADMIN (21): mounts, namespaces, most of what a container
+// must not do to itself.
+const capSysAdmin = 1 << 21
+
+// capsOf reads "CapEff: HEX CapBnd: HEX" as /proc/self/status prints them; 0 when missing.
+func capsOf(line string) (eff, bnd uint64) {
+	f := strings.Fields(line)
+	for i := 0; i+1 < len(f); i += 2 {
+		n, _ := strconv.ParseUint(f[i+1], 16, 64)
+		switch f[i] {
+		case "CapEff:":
+			eff = n
+		case "CapBnd:":
+			bnd = n
+		}
+	}
+	return eff, bnd
+}
+
+func keptOrNot(caps uint64) string {
+	if caps&capSysAdmin != 0 {
+		return "kept"
+	}
+	return "dropped"
+}
+
+// linkUp reads the flags of `ip link show` ("1: lo: <LOOPBACK,UP,LOWER_UP> mtu ...").
+func linkUp(line string) bool {
+	_, rest, ok := strings.Cut(line, "<")
+	flags, _, _ := strings.Cut(rest, ">")
+	return ok && slices.Contains(strings.Split(flags, ","), "UP")
 }
 
 // nsInode reads the inode from readlink's "net:[4026531840]"; 0 when it is not that.

@@ -11,19 +11,22 @@ func contained() View {
 		Inside: map[string]string{
 			"pid": "1", "uid": "0", "uid_map": "0 1001 1", "hostname": "mvrc",
 			"secret": "cat: can't open '/tmp/x/host-secret': No such file or directory",
-			"netdev": "lo ", "mknod": "mknod: /tmp/n: Operation not permitted",
+			"escape": "escape: open /tmp/x/host-secret: No such file or directory ",
+			"netdev": "lo ", "lo": "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000",
+			"caps":    "CapEff: 00000000a80425fb CapBnd: 00000000a80425fb",
+			"mknod":   "mknod: /tmp/n: Operation not permitted",
 			"ns-user": "user:[11]", "ns-mnt": "mnt:[12]", "ns-pid": "pid:[13]",
 			"ns-uts": "uts:[14]", "ns-ipc": "ipc:[15]", "ns-net": "net:[16]",
 		},
 		Outside: Outside{
 			PID: 4242, NSpid: []uint64{4242, 1}, UID: 1001, UIDMap: "0 1001 1", NetDevs: []string{"lo"},
 			NS:         map[string]uint32{"user": 11, "mnt": 12, "pid": 13, "uts": 14, "ipc": 15, "net": 16},
-			RootIsOurs: true,
+			RootIsOurs: true, LoUp: true, CapEff: 0xa80425fb, CapBnd: 0xa80425fb,
 		},
 		Host: Host{
 			NS:        map[string]uint32{"user": 1, "mnt": 2, "pid": 3, "uts": 4, "ipc": 5, "net": 6},
 			CallerUID: 1001, Hostname: "host", HostnameAfter: "host",
-			SecretPath: "/tmp/x/host-secret", SecretContents: "host-secret x",
+			SecretPath: "/tmp/x/host-secret", SecretContents: "host-secret x", Caps: 41,
 		},
 	}
 }
@@ -53,10 +56,16 @@ func TestCatalogueCatchesEachEscape(t *testing.T) {
 		{"hostname", func(v *View) { v.Host.HostnameAfter = "mvrc" }},
 		{"host files unreachable", func(v *View) { v.Inside["secret"] = "host-secret x" }},
 		{"host files unreachable", func(v *View) { v.Outside.RootIsOurs = false }},
-		{"only lo", func(v *View) { v.Inside["netdev"] = "lo eth0 " }},
-		{"only lo", func(v *View) { v.Outside.NetDevs = []string{"eth0", "lo"} }},
-		{"no host capabilities", func(v *View) { v.Inside["mknod"] = "created" }},
-		{"no host capabilities", func(v *View) { v.Outside.NS["user"] = 1 }},
+		{"host files unreachable", func(v *View) { v.Inside["escape"] = "escape: reached /tmp/x/host-secret: host-secret x " }},
+		{"only lo, up", func(v *View) { v.Inside["netdev"] = "lo eth0 " }},
+		{"only lo, up", func(v *View) { v.Outside.NetDevs = []string{"eth0", "lo"} }},
+		{"only lo, up", func(v *View) { v.Outside.LoUp = false }},
+		{"only lo, up", func(v *View) { v.Inside["lo"] = "1: lo: <LOOPBACK> mtu 65536 qdisc noop qlen 1000" }},
+		{"capabilities dropped", func(v *View) { v.Inside["mknod"] = "created" }},
+		{"capabilities dropped", func(v *View) { v.Outside.NS["user"] = 1 }},
+		{"capabilities dropped", func(v *View) { v.Outside.CapBnd |= capSysAdmin }},
+		{"capabilities dropped", func(v *View) { v.Outside.CapEff, v.Outside.CapBnd = 1<<41-1, 1<<41-1 }},
+		{"capabilities dropped", func(v *View) { v.Inside["caps"] = "CapEff: 000001ffffffffff CapBnd: 000001ffffffffff" }},
 	}
 	for _, tt := range tests {
 		v := contained()

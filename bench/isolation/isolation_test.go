@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/procfs"
 
+	"mvrc/bench/internal/testenv"
 	"mvrc/bench/runtimes"
 )
 
@@ -16,13 +19,9 @@ var matrixPath = flag.String("matrix", "", "write the runtime × assertion matri
 
 // TestIsolation runs the catalogue against every runtime. The twins must pass all of it; a
 // peer's failures are findings, recorded in the matrix, not test failures. A runtime that
-// cannot run here is a row with its reason.
+// cannot run here is a row with its reason, and its subtest a SKIP saying why.
 func TestIsolation(t *testing.T) {
-	ws, err := runtimes.NewWorkspace()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
+	ws := workspace(t)
 	host := hostView(t, ws)
 	m := NewMatrix()
 	for i, rt := range runtimes.All {
@@ -30,10 +29,14 @@ func TestIsolation(t *testing.T) {
 			outcome := Outcome{Runtime: rt.Name, Verdicts: []Result{}}
 			if err := rt.Probe(ws); err != nil {
 				outcome.Reason = err.Error()
+				m.Runtimes = append(m.Runtimes, outcome)
+				progress(i+1, outcome)
 				if rt.Twin {
-					t.Errorf("unavailable: %v", err)
+					t.Fatalf("unavailable: %v", err)
 				}
-			} else if view, err := Observe(ws, rt, host); err != nil {
+				t.Skipf("unavailable: %v", err)
+			}
+			if view, err := Observe(ws, rt, host); err != nil {
 				outcome.Reason = err.Error()
 				t.Errorf("observing: %v", err)
 			} else {
@@ -62,7 +65,21 @@ func progress(i int, o Outcome) {
 	if o.Reason != "" {
 		status = "unavailable: " + o.Reason
 	}
-	fmt.Fprintf(os.Stderr, "isolation: [%d/%d] %-10s %s\n", i, len(runtimes.All), o.Runtime, status)
+	fmt.Fprintf(os.Stderr, "isolation: [%d/%d] %-15s %s\n", i, len(runtimes.All), o.Runtime, status)
+}
+
+// workspace stages the rootfs and the twins, with the static chroot breakout as /escape.
+func workspace(t *testing.T) *runtimes.Workspace {
+	ws, err := runtimes.NewWorkspace()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	t.Cleanup(func() { _ = testenv.RemoveProbes() })
+	if _, err := ws.CopyProbe(testenv.EscapeSource); err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }
 
 // hostView is the host's side, taken once: our own namespaces are the host's.
@@ -79,6 +96,14 @@ func hostView(t *testing.T, ws *runtimes.Workspace) Host {
 	for name, ns := range namespaces {
 		host.NS[name] = ns.Inode
 	}
+	lastCap, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host.Caps, err = strconv.Atoi(strings.TrimSpace(string(lastCap))); err != nil {
+		t.Fatal(err)
+	}
+	host.Caps++
 	if host.Hostname, err = os.Hostname(); err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ type Outcome struct {
 	Runtime  string   `json:"runtime"`
 	Reason   string   `json:"unavailable,omitempty"`
 	Verdicts []Result `json:"verdicts"`
+	Work     *Work    `json:"work,omitempty"` // what it did for the container, measured from inside
 }
 
 // Result is one cell of the matrix.
@@ -45,7 +46,8 @@ func NewMatrix() *Matrix {
 
 // Judge checks a view against the whole catalogue.
 func Judge(runtime string, v View) Outcome {
-	o := Outcome{Runtime: runtime, Verdicts: []Result{}}
+	work := WorkOf(v)
+	o := Outcome{Runtime: runtime, Verdicts: []Result{}, Work: &work}
 	for _, a := range Catalogue {
 		verdict := a.Check(v)
 		o.Verdicts = append(o.Verdicts, Result{a.Name, verdict.Pass, verdict.Inside, verdict.Outside})

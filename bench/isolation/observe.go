@@ -38,6 +38,10 @@ type Outside struct {
 	NetDevs    []string          // interfaces in its network namespace
 	RootIsOurs bool              // /proc/PID/root is the workspace rootfs
 	SeesSecret bool              // the host's secret file is reachable under /proc/PID/root
+	LoUp       bool              // lo has IFF_UP in its network namespace
+	CapEff     uint64            // effective capabilities
+	CapBnd     uint64            // bounding set: what an exec could still gain
+	Pivoted    bool              // its root is the root of its mount namespace: nothing above "/"
 }
 
 // Host is the host side: its namespaces, the caller, the hostname before and after.
@@ -48,11 +52,14 @@ type Host struct {
 	HostnameAfter  string
 	SecretPath     string
 	SecretContents string
+	Caps           int // capabilities this kernel knows (cap_last_cap + 1): what a runtime could keep
 }
 
 // script prints the inside view as "key value" lines, then "ready", then waits for stdin
 // to close so the harness can look at the live process. The token marks the process's
 // command line so the harness can find it in the host's /proc whatever runtime started it.
+// /escape is the walkthrough's static chroot breakout (testenv.EscapeSource), put into the
+// rootfs by the harness: under chroot it reads the host's secret, under pivot_root it cannot.
 func script(token, secret string) string {
 	return strings.Join([]string{
 		": " + token,
@@ -62,7 +69,14 @@ func script(token, secret string) string {
 		`echo "uid_map $(tr -s ' \n' '  ' </proc/$$/uid_map)"`,
 		`echo "hostname $(hostname)"`,
 		`echo "secret $(cat ` + secret + ` 2>&1)"`,
+		`echo "escape $(/escape ` + secret + ` 2>&1 | tr '\n' ' ')"`,
 		`echo "netdev $(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' ')"`,
+		`echo "lo $(ip link show lo 2>&1 | head -n 1)"`,
+		`echo "caps $(grep -E '^Cap(Eff|Bnd):' /proc/self/status | tr -s '\t\n' '  ')"`,
+		`echo "mounts $(wc -l </proc/self/mountinfo)"`,
+		`echo "devs $(ls -A /dev 2>/dev/null | wc -l)"`,
+		`echo "sys $(grep ' /sys ' /proc/self/mounts | head -n 1)"`,
+		`echo "seccomp $(grep '^Seccomp:' /proc/self/status | tr -d '\t')"`,
 		`echo "mknod $(mknod /tmp/.mvrc-bench-null c 1 3 2>&1 && rm /tmp/.mvrc-bench-null && echo created)"`,
 		`echo ready`,
 		`read -r _ || :`, // EOF is the signal to go: exit 0
@@ -145,6 +159,7 @@ func lookOutside(ws *runtimes.Workspace, token string, host Host) (Outside, erro
 		return out, err
 	}
 	out.NSpid, out.UID = status.NSpids, status.UIDs[1]
+	out.CapEff, out.CapBnd = status.CapEff, status.CapBnd
 	uidMap, err := os.ReadFile(fmt.Sprintf("/proc/%d/uid_map", p.PID))
 	if err != nil {
 		return out, err
@@ -158,6 +173,12 @@ func lookOutside(ws *runtimes.Workspace, token string, host Host) (Outside, erro
 		out.NetDevs = append(out.NetDevs, name)
 	}
 	slices.Sort(out.NetDevs)
+	if out.LoUp, err = loopbackUp(p.PID); err != nil {
+		return out, err
+	}
+	if out.Pivoted, err = rootIsNamespaceRoot(p.PID); err != nil {
+		return out, err
+	}
 	root := fmt.Sprintf("/proc/%d/root", p.PID)
 	out.RootIsOurs = sameFile(filepath.Join(root, "bin/busybox"), filepath.Join(ws.Rootfs, "bin/busybox"))
 	_, err = os.Stat(filepath.Join(root, host.SecretPath))

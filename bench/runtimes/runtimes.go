@@ -24,6 +24,7 @@ import (
 type Runtime struct {
 	Name    string   // as it appears in results: go-mvrc, runc, ...
 	Twin    bool     // one of ours: it must pass every isolation assertion
+	Floor   bool     // the C floor: the least a start can do, the "× floor" of every table
 	Version []string // arguments after the binary that print its version
 	binary  func(ws *Workspace) string
 	argv    func(ws *Workspace, args []string) ([]string, error)
@@ -34,13 +35,20 @@ const Namespaces = "user,mount,pid,uts,ipc,net"
 
 var containerID atomic.Int64
 
-// All is the line-up, twins first. Each entry asks for a new user, mount, pid, uts, ipc
-// and net namespace, uid 0 inside mapped to the caller, and the busybox rootfs as /.
+// All is the line-up, twins first, then the C floor. Each entry asks for a new user, mount,
+// pid, uts, ipc and net namespace, uid 0 inside mapped to the caller, and the busybox rootfs
+// as /. What else each one does (mounts, /dev, /sys, capabilities, seccomp) differs: the
+// isolation run measures it from inside (the work table of docs/results.md).
 var All = []Runtime{
 	{Name: "go-mvrc", Twin: true, Version: []string{"version"},
 		binary: func(ws *Workspace) string { return ws.twinPath("go") }, argv: mvrc},
 	{Name: "rust-mvrc", Twin: true, Version: []string{"version"},
 		binary: func(ws *Workspace) string { return ws.twinPath("rust") }, argv: mvrc},
+	{Name: "c-floor", Floor: true, binary: func(ws *Workspace) string { return ws.Floor },
+		// bench/floor/floor.c: clone → maps → hostname → private / → proc → pivot_root → exec.
+		argv: func(ws *Workspace, args []string) ([]string, error) {
+			return append([]string{ws.Rootfs}, args...), nil
+		}},
 	{Name: "unshare", Version: []string{"--version"}, binary: onPath("unshare"),
 		argv: func(ws *Workspace, args []string) ([]string, error) {
 			// --mount-proc gives the new pid namespace its own /proc inside the rootfs;
@@ -56,6 +64,20 @@ var All = []Runtime{
 				"--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-net",
 				"--hostname", "bwrap", "--bind", ws.Rootfs, "/", "--proc", "/proc",
 				"--dev", "/dev", "--die-with-parent", "--as-pid-1"}, args...), nil
+		}},
+	{Name: "bwrap-same-work", Version: []string{"--version"}, binary: onPath("bwrap"),
+		argv: func(ws *Workspace, args []string) ([]string, error) {
+			// bwrap given the twins' work by its own flags: /dev, read-only /sys, a new
+			// session, and the twins' capability set instead of none.
+			argv := []string{"--unshare-user", "--uid", "0", "--gid", "0",
+				"--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-net",
+				"--hostname", "bwrap", "--bind", ws.Rootfs, "/", "--proc", "/proc",
+				"--dev", "/dev", "--ro-bind", "/sys", "/sys", "--new-session", "--cap-drop", "ALL"}
+			for _, c := range twinCaps {
+				argv = append(argv, "--cap-add", c)
+			}
+			argv = append(argv, "--die-with-parent", "--as-pid-1")
+			return append(argv, args...), nil
 		}},
 	{Name: "runc", Version: []string{"--version"}, binary: onPath("runc"),
 		argv: func(ws *Workspace, args []string) ([]string, error) {
@@ -74,6 +96,11 @@ var All = []Runtime{
 				"--network", "none", "--rootfs", ws.Rootfs}, args...), nil
 		}},
 }
+
+// twinCaps is the set the twins keep (Docker's default), for the peers given the same work.
+var twinCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+	"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",
+	"CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP"}
 
 func mvrc(ws *Workspace, args []string) ([]string, error) {
 	return append([]string{"run", "--ns", Namespaces, ws.Rootfs}, args...), nil
@@ -102,7 +129,9 @@ func (r Runtime) Command(ctx context.Context, ws *Workspace, args ...string) (*e
 func (r Runtime) Probe(ws *Workspace) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if bin := r.binary(ws); filepath.IsAbs(bin) {
+	if bin := r.binary(ws); r.Floor && bin == "" {
+		return fmt.Errorf("not built: %v", ws.FloorErr)
+	} else if filepath.IsAbs(bin) {
 		if _, err := os.Stat(bin); err != nil {
 			return fmt.Errorf("not built: run just build (%s)", r.Name)
 		}
@@ -130,6 +159,9 @@ func (r Runtime) Probe(ws *Workspace) error {
 
 // VersionLine is the first line the runtime prints for its version.
 func (r Runtime) VersionLine(ws *Workspace) string {
+	if r.Floor {
+		return "bench/floor/floor.c, gcc -static -O2"
+	}
 	cmd := exec.Command(r.binary(ws), r.Version...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: ws.Cred}
 	cmd.Env = []string{"PATH=" + testenv.HostPath, "HOME=" + ws.Home}

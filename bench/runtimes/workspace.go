@@ -4,6 +4,7 @@
 package runtimes
 
 import (
+	"errors"
 	"os"
 	"os/user"
 	"strconv"
@@ -19,6 +20,8 @@ import (
 type Workspace struct {
 	*testenv.Staged        // Dir, Rootfs, Twins, the test user's Cred, UID and GID; Close removes it
 	Home            string // the caller's home: podman keeps its storage there
+	Floor           string // the C floor's binary in Dir; "" when it did not build (FloorErr says why)
+	FloorErr        error
 
 	mu      sync.Mutex
 	bundles map[string]string // OCI bundle directory per command line
@@ -42,7 +45,28 @@ func NewWorkspace() (*Workspace, error) {
 		st.Close()
 		return nil, err
 	}
+	ws.Floor, ws.FloorErr = ws.buildFloor()
 	return ws, nil
+}
+
+// FloorSource is the C floor, compiled by the bench (gcc -static) into the workspace.
+const FloorSource = "bench/floor/floor.c"
+
+func (ws *Workspace) buildFloor() (string, error) {
+	bin, err := testenv.Probe(FloorSource)
+	if err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		return "", err
+	}
+	return ws.Write("floor", data, 0o755)
+}
+
+// Close removes the workspace and the probes built for it.
+func (ws *Workspace) Close() error {
+	return errors.Join(ws.Staged.Close(), testenv.RemoveProbes())
 }
 
 // home is the home directory of the user the runtimes run as.

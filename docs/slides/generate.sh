@@ -59,6 +59,16 @@ results() {
   ' docs/results.md
 }
 
+# startup: the start-up slides that docs/slides/startup.sh wrote from a real run.
+startup() {
+  if [[ -f $here/startup.md ]]; then
+    cat "$here/startup.md"
+  else
+    echo "slides: docs/slides/startup.md not found (docs/slides/startup.sh): the slide says so" >&2
+    printf '## Where Go'"'"'s time goes\n\nNo measurements yet: run `docs/slides/startup.sh`.\n'
+  fi
+}
+
 # expand: template.md with its directives replaced, on stdout.
 expand_template() {
   local line lang text
@@ -72,6 +82,7 @@ expand_template() {
         ;;
       "<!-- facts -->") "$here/facts.sh" ;;
       "<!-- results -->") results ;;
+      "<!-- startup -->") startup ;;
       *) printf '%s\n' "$line" ;;
     esac
   done <"$here/template.md"

@@ -1,16 +1,24 @@
-// The one table of capabilities COMMAND may keep; the bounding set reduced to it before COMMAND starts.
+//! The one table of capabilities COMMAND may keep; the bounding set reduced to it before COMMAND starts.
 
 use nix::errno::Errno;
 use nix::libc;
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// A capability could not be dropped from the bounding set.
+#[derive(Debug, thiserror::Error)]
+#[error("dropping capability {cap}: {}", text(*.source))]
+pub struct Error {
+    cap: u32,
+    source: Errno,
+}
 
 /// Docker's default set, in the kernel's order, by number (linux/capability.h;
 /// libc has no names for them). COMMAND is root of its user namespace: with
 /// every capability it could remount a read-only / or /sys writable
 /// (CAP_SYS_ADMIN), or mount what it likes. The bounding set caps what any
 /// execve below us can gain.
-pub const KEPT: [(&str, u32); 14] = [
+const KEPT: [(&str, u32); 14] = [
     ("CHOWN", 0),
     ("DAC_OVERRIDE", 1),
     ("FOWNER", 3),
@@ -28,7 +36,7 @@ pub const KEPT: [(&str, u32); 14] = [
 ];
 
 /// `KEPT` as the bit mask /proc/PID/status shows (CapBnd, CapEff).
-pub fn mask() -> u64 {
+fn mask() -> u64 {
     KEPT.iter().fold(0, |mask, (_, cap)| mask | 1 << cap)
 }
 
@@ -46,7 +54,7 @@ pub fn drop_bounding() -> Result<(), Error> {
         match unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } {
             0 => {}
             _ if Errno::last() == Errno::EINVAL => return Ok(()), // past the kernel's last capability
-            _ => return Err(sys(format!("dropping capability {cap}"))(Errno::last())),
+            _ => return Err(Error { cap, source: Errno::last() }),
         }
     }
     Ok(())

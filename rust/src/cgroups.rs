@@ -1,4 +1,4 @@
-// `--memory/--pids/--cpus` on a delegated cgroup v2, or the clear refusal.
+//! `--memory/--pids/--cpus` on a delegated cgroup v2, or the clear refusal.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -6,10 +6,21 @@ use std::path::{Path, PathBuf};
 use nix::sys::statfs::{CGROUP2_SUPER_MAGIC, statfs};
 use nix::unistd::{AccessFlags, Pid, access};
 
-use crate::errs::{Error, io_text};
+use crate::errs::io_text;
 use crate::spec::Limits;
 
 const ROOT: &str = "/sys/fs/cgroup";
+
+/// A limit that cannot be applied, or a cgroup the parent could not make.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{flag} needs a delegated cgroup v2: {reason}")]
+    NotDelegated { flag: &'static str, reason: String },
+    #[error("cgroup {dir}: {}", io_text(.source))]
+    Create { dir: String, source: std::io::Error },
+    #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
+    Write { dir: String, file: &'static str, source: std::io::Error },
+}
 
 /// Where the container's cgroup goes, checked to be delegated for every limit
 /// asked for: the PARENT of the caller's own cgroup. The caller's cgroup holds
@@ -36,7 +47,7 @@ pub fn check(limits: &Limits) -> Result<Option<Delegated>, Error> {
     let Some(&(flag, _)) = wanted.first() else {
         return Ok(None);
     };
-    let refuse = |reason: String| Error::NoCgroup { flag, reason };
+    let refuse = |reason: String| Error::NotDelegated { flag, reason };
     if !statfs(ROOT).is_ok_and(|fs| fs.filesystem_type() == CGROUP2_SUPER_MAGIC) {
         return Err(refuse(format!("{ROOT} is not cgroup2")));
     }
@@ -60,13 +71,13 @@ impl Delegated {
         let dir = self.0.join(format!("mvrc-{child}"));
         let shown = dir.display().to_string();
         let write = |file: &'static str, value: String| {
-            fs::write(dir.join(file), value).map_err(|source| Error::CgroupWrite {
+            fs::write(dir.join(file), value).map_err(|source| Error::Write {
                 dir: shown.clone(),
                 file,
                 source,
             })
         };
-        fs::create_dir(&dir).map_err(|source| Error::Cgroup { dir: shown.clone(), source })?;
+        fs::create_dir(&dir).map_err(|source| Error::Create { dir: shown.clone(), source })?;
         let cgroup = Cgroup(dir.clone());
         if limits.memory > 0 {
             write("memory.max", limits.memory.to_string())?;
@@ -96,9 +107,13 @@ fn parent_dir(proc_self_cgroup: &str) -> Result<PathBuf, &'static str> {
     }
 }
 
-/// cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+/// cpu.max's period in microseconds (100ms): `--cpus N` allows N periods' worth
+/// of CPU time per period.
+const CPU_PERIOD: u32 = 100_000;
+
+/// cpu.max's text for --cpus: QUOTA PERIOD, in microseconds.
 fn cpu_max(cpus: f64) -> String {
-    format!("{} 100000", (cpus * 100000.0) as u64)
+    format!("{} {CPU_PERIOD}", (cpus * f64::from(CPU_PERIOD)) as u64)
 }
 
 impl Drop for Cgroup {

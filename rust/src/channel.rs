@@ -1,23 +1,28 @@
-// The parent/child protocol over one socketpair, drawn once, here.
-//
-//  parent (host)                                   child (new namespaces)
-//  ─────────────                                   ──────────────────────
-//  socketpair; clone ─────────────────────────────▶ starts, blocked in recv
-//  write uid_map, setgroups, gid_map
-//  (newuidmap/newgidmap for ranges)
-//  cgroup, pid-file
-//  send MAPPED ───────────────────────────────────▶ hostname, rootfs
-//    -t: + the caller's window size                 -t: open a pty from the container's
-//                            ◀───────────────────── devpts, send TTY + its master (SCM_RIGHTS)
-//                                                   network, identity, workdir, lookup
-//                            ◀───────────────────── on failure: send ERROR{code, line}; exit
-//                            ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//  recv: EOF → running / ERROR → print line, exit code
-//  -t: raw mode, relay the master ⇄ stdin/stdout
-//
-// SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
-// closed end reads as EOF (a zero-length recv). There is no SPEC message: the
-// Rust child is a clone of the parent and already holds the spec in memory.
+//! The parent/child protocol over one socketpair, drawn once, here (the Go twin's
+//! channel.go draws the same):
+//!
+//! ```text
+//! parent (host, the caller's ids)                  child (new namespaces)
+//! ───────────────────────────────                  ──────────────────────
+//! socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//! [Go only] S + the spec (binary), in chunks,
+//!   then an empty S ──────────────────────────────▶ decode the spec
+//! write uid_map, "deny" to setgroups, gid_map
+//!   (newuidmap/newgidmap for ranges)
+//! cgroup, pid file
+//! M (mapped) ─────────────────────────────────────▶ hostname → rootfs
+//!   -t: + the caller's window size                  -t: open a pty of the container's
+//!                         ◀─────────────────────── devpts; T + its master (SCM_RIGHTS)
+//!                                                   → network → identity → workdir → command
+//!                         ◀─────────────────────── failure: E + exit code + line; exit
+//!                         ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//! recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//! -t: the caller's terminal raw, relay master ⇄ stdin/stdout
+//! ```
+//!
+//! SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
+//! closed end reads as EOF (a zero-length recv). There is no SPEC message: the
+//! Rust child is a clone of the parent and already holds the spec in memory.
 
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -25,11 +30,11 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use nix::errno::Errno;
 use nix::pty::Winsize;
 use nix::sys::socket::{
-    AddressFamily, ControlMessage, ControlMessageOwned, MsgFlags, SockFlag, SockType, UnixAddr, recvmsg,
-    send, sendmsg, socketpair,
+    AddressFamily, ControlMessage, ControlMessageOwned, MsgFlags, RecvMsg, SockFlag, SockType, UnixAddr,
+    recvmsg, send, sendmsg, socketpair,
 };
 
-use crate::errs::{Error, sys};
+use crate::errs::{self, text};
 
 const MAPPED: u8 = b'M'; // with -t, the window size follows: rows, cols, x and y pixels (u16, big-endian)
 const TTY: u8 = b'T'; // child → parent: the pty's master, as SCM_RIGHTS
@@ -37,6 +42,26 @@ const ERROR: u8 = b'E';
 
 /// The largest message: an ERROR with its line (the Go twin's bound too).
 const MAX_MESSAGE: usize = 64 << 10;
+
+/// What can go wrong on the channel, and the failure the child sends through it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("socketpair: {}", text(*.0))]
+    Socketpair(Errno),
+    #[error("channel: send: {}", text(*.0))]
+    Send(Errno),
+    #[error("channel: recv: {}", text(*.0))]
+    Recv(Errno),
+    #[error("channel: message too long")]
+    TooLong,
+    #[error("channel: unexpected message {:?}", char::from(*.0))]
+    Unexpected(u8),
+    #[error("channel: parent went away")]
+    ParentGone,
+    /// A setup step that failed in the child: its line (without `mvrc: `) and exit code.
+    #[error("{line}")]
+    Child { code: i32, line: String },
+}
 
 /// The parent's end.
 pub struct ParentEnd(OwnedFd);
@@ -48,7 +73,7 @@ pub struct ChildEnd(OwnedFd);
 pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
     let flags = SockFlag::SOCK_CLOEXEC;
     let (parent, child) =
-        socketpair(AddressFamily::Unix, SockType::SeqPacket, None, flags).map_err(sys("socketpair"))?;
+        socketpair(AddressFamily::Unix, SockType::SeqPacket, None, flags).map_err(Error::Socketpair)?;
     Ok((ParentEnd(parent), ChildEnd(child)))
 }
 
@@ -79,7 +104,7 @@ impl ParentEnd {
                     let line = String::from_utf8_lossy(line).into_owned();
                     return Err(Error::Child { code: i32::from(*code), line });
                 }
-                _ => return Err(sys("channel: unexpected message")(Errno::EPROTO)),
+                ([other, ..], _) => return Err(Error::Unexpected(*other)),
             }
         }
     }
@@ -88,17 +113,18 @@ impl ParentEnd {
 // end slide
 
 impl ChildEnd {
-    /// Waits for MAPPED, and returns the window size it carries under -t. None means the
-    /// parent failed or died: stop silently.
-    pub fn wait_for_mapped(&self) -> Option<Option<Winsize>> {
+    /// Waits until the parent has written the id maps; returns the caller's window size
+    /// under -t. An error means the parent failed or died: it says why, the child stops silently.
+    pub fn wait_for_mapped(&self) -> Result<Option<Winsize>, Error> {
         let mut buf = [0u8; 9];
-        match receive(&self.0, &mut buf) {
-            Ok([MAPPED]) => Some(None),
-            Ok([MAPPED, size @ ..]) => {
+        match receive(&self.0, &mut buf)? {
+            [MAPPED] => Ok(None),
+            [MAPPED, size @ ..] if size.len() == 8 => {
                 let v = |i: usize| u16::from_be_bytes([size[2 * i], size[2 * i + 1]]);
-                Some(Some(Winsize { ws_row: v(0), ws_col: v(1), ws_xpixel: v(2), ws_ypixel: v(3) }))
+                Ok(Some(Winsize { ws_row: v(0), ws_col: v(1), ws_xpixel: v(2), ws_ypixel: v(3) }))
             }
-            _ => None,
+            [] => Err(Error::ParentGone),
+            [other, ..] => Err(Error::Unexpected(*other)),
         }
     }
 
@@ -108,21 +134,20 @@ impl ChildEnd {
         let fds = [master.as_raw_fd()];
         let rights = [ControlMessage::ScmRights(&fds)];
         let iov = [IoSlice::new(&[TTY])];
-        sendmsg::<UnixAddr>(self.0.as_raw_fd(), &iov, &rights, MsgFlags::MSG_NOSIGNAL, None)
-            .map(drop)
-            .map_err(sys("channel: send"))
+        let sent = sendmsg::<UnixAddr>(self.0.as_raw_fd(), &iov, &rights, MsgFlags::MSG_NOSIGNAL, None);
+        sent.map(drop).map_err(Error::Send)
     }
 
-    /// Hands a setup failure to the parent, which prints it and exits with its code.
-    pub fn report(&self, err: &Error) {
-        let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(125)];
+    /// Hands a setup failure to the parent, which prints its line and exits with its code.
+    pub fn send_error(&self, err: &crate::child::Error) {
+        let mut message = vec![ERROR, u8::try_from(err.code()).unwrap_or(errs::FAILED as u8)];
         message.extend_from_slice(err.to_string().as_bytes());
         // Nothing is left to do if the parent is gone: the child exits anyway.
         let _ = send_message(&self.0, &message);
     }
 }
 
-/// The child keeps this one descriptor besides stdio (see child::close_other_fds).
+/// The child keeps this one descriptor besides stdio (see fds::close_all_but).
 impl AsRawFd for ChildEnd {
     fn as_raw_fd(&self) -> i32 {
         self.0.as_raw_fd()
@@ -130,7 +155,7 @@ impl AsRawFd for ChildEnd {
 }
 
 fn send_message(fd: &OwnedFd, message: &[u8]) -> Result<(), Error> {
-    send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(sys("channel: send"))
+    send(fd.as_raw_fd(), message, MsgFlags::MSG_NOSIGNAL).map(drop).map_err(Error::Send)
 }
 
 /// Receives one message whole, without a descriptor (one sent along is closed).
@@ -149,22 +174,23 @@ fn receive_fd<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<(&'a [u8], Option<O
         match recvmsg::<UnixAddr>(fd.as_raw_fd(), &mut iov, Some(&mut space), flags) {
             Ok(msg) => break (msg.bytes, passed_fd(&msg)),
             Err(Errno::EINTR) => continue,
-            Err(source) => return Err(sys("channel: recv")(source)),
+            Err(errno) => return Err(Error::Recv(errno)),
         }
     };
     match n > buf.len() {
-        true => Err(sys("channel")(Errno::EMSGSIZE)),
+        true => Err(Error::TooLong),
         false => Ok((&buf[..n], passed)),
     }
 }
 
 /// The descriptor an SCM_RIGHTS message carried, owned from here on.
-fn passed_fd(msg: &nix::sys::socket::RecvMsg<'_, '_, UnixAddr>) -> Option<OwnedFd> {
+fn passed_fd(msg: &RecvMsg<'_, '_, UnixAddr>) -> Option<OwnedFd> {
     let mut fds = msg.cmsgs().ok()?.flat_map(|c| match c {
         ControlMessageOwned::ScmRights(fds) => fds,
         _ => Vec::new(),
     });
-    // SAFETY: the kernel just installed this descriptor in our table for us; nothing else owns it.
+    // SAFETY: nix hands received descriptors out raw; the kernel just installed this one
+    // in our table for us, and nothing else owns it.
     let first = fds.next().map(|fd| unsafe { OwnedFd::from_raw_fd(fd) });
     // SAFETY: as above, for any extra descriptor a confused sender passed: closed at once.
     fds.for_each(|fd| drop(unsafe { OwnedFd::from_raw_fd(fd) }));
@@ -178,9 +204,9 @@ mod tests {
     #[test]
     fn error_round_trip() {
         let (parent, child) = pair().unwrap();
-        child.report(&crate::lookup::exec_error("nope", Errno::ENOENT));
+        child.send_error(&crate::command::exec_error("nope", Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
-        assert_eq!(err.code(), 127);
+        assert!(matches!(err, Error::Child { code: 127, .. }), "{err:?}");
         assert_eq!(err.to_string(), r#"exec "nope": no such file or directory"#);
     }
 
@@ -188,11 +214,11 @@ mod tests {
     fn long_lines_arrive_whole() {
         let (parent, child) = pair().unwrap();
         let cmd = format!("/{}", "b".repeat(MAX_MESSAGE - 100));
-        child.report(&crate::lookup::exec_error(&cmd, Errno::ENAMETOOLONG));
+        child.send_error(&crate::command::exec_error(&cmd, Errno::ENAMETOOLONG).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
-        child.report(&crate::lookup::exec_error(&"b".repeat(MAX_MESSAGE), Errno::ENOENT));
+        child.send_error(&crate::command::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
         let err = parent.wait_for_exec().unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }
@@ -203,11 +229,9 @@ mod tests {
         let (parent, child) = pair().unwrap();
         let want = Winsize { ws_row: 24, ws_col: 80, ws_xpixel: 640, ws_ypixel: 480 };
         parent.send_mapped(Some(&want)).unwrap();
-        let got = child.wait_for_mapped().flatten().expect("a window size");
-        assert_eq!(
-            (got.ws_row, got.ws_col, got.ws_xpixel, got.ws_ypixel),
-            (want.ws_row, want.ws_col, want.ws_xpixel, want.ws_ypixel)
-        );
+        let got = child.wait_for_mapped().unwrap().expect("a window size");
+        let fields = |w: Winsize| (w.ws_row, w.ws_col, w.ws_xpixel, w.ws_ypixel);
+        assert_eq!(fields(got), fields(want));
         let (read, write) = nix::unistd::pipe().unwrap(); // any descriptor: the test checks it is the same file
         child.send_terminal(&write).unwrap();
         drop((write, child));
@@ -222,11 +246,11 @@ mod tests {
     fn closed_ends_read_as_eof() {
         let (parent, child) = pair().unwrap();
         parent.send_mapped(None).unwrap();
-        assert_eq!(child.wait_for_mapped().map(|size| size.is_none()), Some(true));
+        assert!(child.wait_for_mapped().is_ok_and(|size| size.is_none()));
         drop(child);
         assert!(parent.wait_for_exec().is_ok_and(|master| master.is_none()));
         let (parent, child) = pair().unwrap();
         drop(parent);
-        assert!(child.wait_for_mapped().is_none());
+        assert!(matches!(child.wait_for_mapped(), Err(Error::ParentGone)));
     }
 }

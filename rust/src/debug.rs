@@ -1,34 +1,53 @@
-// `--debug`: one stderr line per setup step with its duration.
+//! `--debug`: one stderr line per setup step with its duration.
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Prints `mvrc: debug: STEP DURATION` when enabled; a no-op otherwise.
+use nix::sys::resource::{UsageWho, getrusage};
+
+/// Times the setup steps of one side (parent or child): prints
+/// `mvrc: debug: STEP DURATION` when on; a no-op otherwise.
 #[derive(Debug, Clone, Copy)]
-pub struct Debug {
-    enabled: bool,
+pub struct Timer {
+    on: bool,
 }
 
-impl Debug {
-    pub fn new(enabled: bool) -> Self {
-        Debug { enabled }
+impl Timer {
+    /// A timer that prints to stderr when `on`.
+    pub fn new(on: bool) -> Self {
+        Timer { on }
     }
 
     /// Reports `step` as having taken the time since `since`.
     pub fn step(&self, step: &str, since: Instant) {
-        if self.enabled {
-            let line = line(step, since.elapsed().as_secs_f64());
+        self.report(step, since.elapsed());
+    }
+
+    /// Reports `step` as having taken `took`.
+    pub fn report(&self, step: &str, took: Duration) {
+        if self.on {
+            let line = line(step, took.as_secs_f64());
             let _ = writeln!(std::io::stderr(), "mvrc: debug: {line}");
         }
     }
 
-    /// Times `work` as `step`.
+    /// Runs one step and reports how long it took, whatever its outcome.
     pub fn time<T>(&self, step: &str, work: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let result = work();
         self.step(step, start);
         result
     }
+}
+
+/// The processor time this process has used so far (all threads, user and system). The
+/// child's, at its first step, is what it cost to get there: nothing much for the Rust child,
+/// a fork; the Go child pays an exec and a second runtime start.
+pub fn cpu() -> Duration {
+    getrusage(UsageWho::RUSAGE_SELF).map_or(Duration::ZERO, |usage| {
+        let time = |t: nix::sys::time::TimeVal| Duration::new(t.tv_sec() as u64, t.tv_usec() as u32 * 1000);
+        time(usage.user_time()) + time(usage.system_time())
+    })
 }
 
 fn line(step: &str, seconds: f64) -> String {

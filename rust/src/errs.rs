@@ -1,6 +1,9 @@
-// The exit-code table, the typed errors of every stage, and their one-line wording.
+//! The exit-code table, the usage error, and the wording every stage's errors share:
+//! errno text as Go prints it, and Go's quoting.
 
+use std::ffi::{OsStr, OsString};
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 
 use nix::errno::Errno;
 use nix::sys::wait::WaitStatus;
@@ -9,79 +12,12 @@ use thiserror::Error;
 /// mvrc itself failed: usage, rootfs, namespace, mapping, mount or cgroup.
 pub const FAILED: i32 = 125;
 /// COMMAND exists in the container but cannot be executed.
-pub const CANNOT_EXECUTE: i32 = 126;
+pub const CANNOT_EXEC: i32 = 126;
 /// COMMAND was not found in the container.
 pub const NOT_FOUND: i32 = 127;
 
-/// Every way a run can fail. Display is the line after `mvrc: `.
-#[derive(Debug, Error)]
-pub enum Error {
-    #[error(transparent)]
-    Usage(#[from] UsageError),
-    #[error("rootfs {}: no such directory", quote(.path))]
-    RootfsMissing { path: String },
-    #[error("rootfs {}: not a directory", quote(.path))]
-    RootfsNotDir { path: String },
-    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
-    RootfsIsHostRoot { path: String },
-    #[error("rootfs {}: {}", quote(.path), text(*.source))]
-    Rootfs { path: String, source: Errno },
-    #[error("bind source {}: {}", quote(.src), text(*.source))]
-    BindSource { src: String, source: Errno },
-    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
-    Clone { source: Errno, without_user: bool },
-    #[error("writing {what}: {}", io_text(.source))]
-    Write { what: String, source: io::Error },
-    #[error("{helper}: {detail}")]
-    Helper { helper: String, detail: String },
-    #[error("mount {fstype} on {target}: {}", text(*.source))]
-    Mount { fstype: &'static str, target: String, source: Errno },
-    #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
-    Bind { src: String, dst: String, source: Errno },
-    #[error("mount point {inside}: {}", text(*.source))]
-    MountPoint { inside: String, source: Errno },
-    #[error("remount {inside} read-only: {}", text(*.source))]
-    Remount { inside: String, source: Errno },
-    #[error("symlink {inside}: {}", text(*.source))]
-    Symlink { inside: String, source: Errno },
-    #[error("{op}: {}", text(*.source))]
-    Sys { op: String, source: Errno },
-    #[error("workdir {}: no such directory in the container", quote(.dir))]
-    WorkdirMissing { dir: String },
-    #[error("workdir {}: {}", quote(.dir), text(*.source))]
-    Workdir { dir: String, source: Errno },
-    /// Made by lookup, which classifies execve's errno (126 or 127).
-    #[error("exec {}: {}", quote(.cmd), text(*.source))]
-    Exec { cmd: String, source: Errno, code: i32 },
-    #[error("pid file {}: {}", quote(.path), io_text(.source))]
-    PidFile { path: String, source: io::Error },
-    #[error("{flag} needs a delegated cgroup v2: {reason}")]
-    NoCgroup { flag: &'static str, reason: String },
-    #[error("cgroup {dir}: {}", io_text(.source))]
-    Cgroup { dir: String, source: io::Error },
-    #[error("cgroup {dir}: writing {file}: {}", io_text(.source))]
-    CgroupWrite { dir: String, file: &'static str, source: io::Error },
-    #[error("--tty: stdin is not a terminal")]
-    NotATerminal,
-    /// A failure the child reported over the channel, already worded.
-    #[error("{line}")]
-    Child { code: i32, line: String },
-}
-
-impl Error {
-    /// The exit status this failure ends mvrc with (SPEC, "Exit status").
-    pub fn code(&self) -> i32 {
-        match self {
-            Error::Exec { code, .. } | Error::Child { code, .. } => *code,
-            _ => FAILED,
-        }
-    }
-}
-
-/// `map_err` for a failed system call: `op: ERRNO TEXT`.
-pub fn sys(op: impl Into<String>) -> impl FnOnce(Errno) -> Error {
-    move |source| Error::Sys { op: op.into(), source }
-}
+/// The second line printed after a usage error.
+pub const USAGE_HINT: &str = "Run 'mvrc help run' for usage.";
 
 /// A mistake on the command line: printed with a hint to `mvrc help run`, exit 125.
 #[derive(Debug, Error, PartialEq)]
@@ -89,19 +25,19 @@ pub enum UsageError {
     #[error("missing command (want run, version or help)")]
     MissingCommand,
     #[error("unknown command {}", quote(.0))]
-    UnknownCommand(String),
+    UnknownCommand(OsString),
     #[error("unknown help topic {}", quote(.0))]
-    UnknownHelpTopic(String),
+    UnknownHelpTopic(OsString),
     #[error("unknown flag {}", quote(.0))]
-    UnknownFlag(String),
+    UnknownFlag(OsString),
     #[error("flag {} needs a value", quote(.0))]
     NeedsValue(String),
     #[error("flag {} takes no value", quote(.0))]
     TakesNoValue(String),
     #[error("run needs ROOTFS and COMMAND")]
     MissingOperands,
-    #[error("unknown namespace {} (known: user, mount, pid, uts, ipc, net, cgroup)", quote(.0))]
-    UnknownNamespace(String),
+    #[error("unknown namespace {} (known: {})", quote(.0), crate::namespaces::default().join(", "))]
+    UnknownNamespace(OsString),
     #[error("--hostname needs the uts namespace")]
     HostnameNeedsUts,
     #[error("{0} needs the user namespace")]
@@ -109,23 +45,16 @@ pub enum UsageError {
     #[error("{0} needs the mount namespace")]
     NeedsMountNamespace(&'static str),
     #[error("unexpected argument {}", quote(.0))]
-    UnexpectedArgument(String),
+    UnexpectedArgument(OsString),
     #[error("--user {}: {kind} {id} is not mapped (see --{kind}-map)", quote(.user))]
-    NotMapped { user: String, kind: &'static str, id: u32 },
+    NotMapped { user: OsString, kind: &'static str, id: u32 },
     #[error("invalid {flag} {}: {want}", quote(.value))]
-    Invalid { flag: &'static str, value: String, want: &'static str },
+    Invalid { flag: &'static str, value: OsString, want: &'static str },
 }
 
 impl UsageError {
-    pub fn invalid(flag: &'static str, value: &str, want: &'static str) -> Self {
-        UsageError::Invalid { flag, value: value.to_string(), want }
-    }
-}
-
-fn user_hint(without_user: bool) -> &'static str {
-    match without_user {
-        true => r#" (an unprivileged user needs "user" in --ns)"#,
-        false => "",
+    pub fn invalid(flag: &'static str, value: impl AsRef<OsStr>, want: &'static str) -> Self {
+        UsageError::Invalid { flag, value: value.as_ref().to_owned(), want }
     }
 }
 
@@ -183,12 +112,34 @@ pub fn io_text(err: &io::Error) -> String {
 
 /// `text` quoted as Go's strconv.Quote (`%q`) does, so both twins print the same line:
 /// `\"` and `\\`, the named escapes `\a \b \f \n \r \t \v`, `\xNN` for the other ASCII
-/// controls and DEL, `\uNNNN` for non-ASCII controls and spaces. Go also
-/// escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust has no
-/// table of them, so those are printed as they are (design.md, Command line).
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
+/// controls, DEL and each byte that is not UTF-8, `\uNNNN` for non-ASCII controls and spaces.
+/// Go also escapes format characters (U+200B, U+FEFF, ...) and unassigned code points; Rust
+/// has no table of them, so those are printed as they are (design.md, Command line).
+pub fn quote(text: impl AsRef<OsStr>) -> String {
+    let bytes = text.as_ref().as_bytes();
+    let mut out = String::with_capacity(bytes.len() + 2);
     out.push('"');
+    for chunk in bytes.utf8_chunks() {
+        quote_str(&mut out, chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out.push('"');
+    out
+}
+
+/// A path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+/// is, but each byte that is not UTF-8 as `\xNN`, the way `quote` shows it, so a line is
+/// text and both twins print the same one (Go: errs.Shown).
+pub fn shown(text: impl AsRef<OsStr>) -> String {
+    let mut out = String::new();
+    for chunk in text.as_ref().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        chunk.invalid().iter().for_each(|b| out.push_str(&format!("\\x{b:02x}")));
+    }
+    out
+}
+
+fn quote_str(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -208,8 +159,6 @@ pub fn quote(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -227,6 +176,26 @@ mod tests {
         }
         for case in crate::vectors::load::<Case>("quote.json") {
             assert_eq!(quote(&case.input), case.want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn quote_bytes_vectors() {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            name: String,
+            hex: String,
+            quote: String,
+            shown: String,
+        }
+        for case in crate::vectors::load::<Case>("quote_bytes.json") {
+            let bytes: Vec<u8> = (0..case.hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&case.hex[i..i + 2], 16).unwrap())
+                .collect();
+            let input = OsStr::from_bytes(&bytes);
+            assert_eq!(quote(input), case.quote, "{}", case.name);
+            assert_eq!(shown(input), case.shown, "{}", case.name);
         }
     }
 
@@ -249,30 +218,11 @@ mod tests {
     }
 
     #[test]
-    fn exit_codes() {
-        assert_eq!(Error::RootfsMissing { path: "r".into() }.code(), FAILED);
-        assert_eq!(Error::Child { code: 127, line: String::new() }.code(), 127);
-    }
-
-    #[test]
     fn wait_statuses() {
         let pid = nix::unistd::Pid::from_raw(9);
         let killed = WaitStatus::Signaled(pid, nix::sys::signal::Signal::SIGKILL, false);
         assert_eq!(status(WaitStatus::Exited(pid, 3)), Some(3));
         assert_eq!(status(killed), Some(137));
         assert_eq!(status(WaitStatus::StillAlive), None);
-    }
-
-    #[test]
-    fn pinned_lines() {
-        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
-        assert_eq!(
-            clone.to_string(),
-            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
-        );
-        let rootfs = Error::RootfsMissing { path: "/x".into() };
-        assert_eq!(rootfs.to_string(), r#"rootfs "/x": no such directory"#);
-        let workdir = Error::WorkdirMissing { dir: "/nope".into() };
-        assert_eq!(workdir.to_string(), r#"workdir "/nope": no such directory in the container"#);
     }
 }

@@ -1,4 +1,4 @@
-// Id maps: parse `C:H:N`, plan a direct write or newuidmap/newgidmap, and write the maps.
+//! Id maps: parse `C:H:N`, plan a direct write or newuidmap/newgidmap, and write the maps.
 
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
@@ -6,8 +6,7 @@ use std::process::Command;
 
 use nix::unistd::Pid;
 
-use crate::errs::Error;
-use crate::errs::UsageError;
+use crate::errs::{UsageError, io_text};
 use crate::spec::parse_u32;
 
 /// One line of /proc/PID/uid_map: container ids [container, container+size) are host ids [host, ...).
@@ -34,26 +33,37 @@ impl IdMap {
         }
         Ok(IdMap { container, host, size })
     }
-
-    /// Whether container id `id` falls in this map.
-    pub fn contains(&self, id: u32) -> bool {
-        id >= self.container && u64::from(id) < u64::from(self.container) + u64::from(self.size)
-    }
 }
 
-/// How the parent writes one set of maps.
+/// Whether container id `id` falls in one of `maps`.
+pub fn contains(maps: &[IdMap], id: u32) -> bool {
+    maps.iter().any(|m| id >= m.container && u64::from(id) < u64::from(m.container) + u64::from(m.size))
+}
+
+/// A map the parent could not write.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// /proc/PID/uid_map, gid_map or setgroups refused the text.
+    #[error("writing {what}: {}", io_text(.source))]
+    Write { what: String, source: std::io::Error },
+    /// newuidmap/newgidmap could not start, refused, or was killed.
+    #[error("{helper}: {detail}")]
+    Helper { helper: String, detail: String },
+}
+
+/// How a set of maps gets into /proc/PID/{uid,gid}_map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plan {
-    /// The caller maps only its own id: the kernel lets it write the file itself.
-    Direct,
-    /// Anything more needs the setuid helper, which checks /etc/subuid.
-    Helper,
-    /// Root may write any map directly.
+enum Plan {
+    /// The caller is root: write every line directly.
     Root,
+    /// Only the caller's own id: the kernel lets its owner write it.
+    Direct,
+    /// Anything more: the setuid newuidmap/newgidmap check /etc/sub[ug]id.
+    Helper,
 }
 
-/// Decides how to write `maps` for a caller whose own id is `caller` (0: root).
-pub fn plan(caller: u32, maps: &[IdMap]) -> Plan {
+/// Picks the plan for `maps` written by a caller whose own id is `caller` (0: root).
+fn plan(caller: u32, maps: &[IdMap]) -> Plan {
     match maps {
         _ if caller == 0 => Plan::Root,
         [only] if only.host == caller && only.size == 1 => Plan::Direct,
@@ -62,7 +72,7 @@ pub fn plan(caller: u32, maps: &[IdMap]) -> Plan {
 }
 
 /// The arguments of newuidmap/newgidmap: PID, then every map as three numbers.
-pub fn helper_args(pid: &str, maps: &[IdMap]) -> Vec<String> {
+fn helper_args(pid: &str, maps: &[IdMap]) -> Vec<String> {
     let lines = maps.iter().flat_map(|m| [m.container, m.host, m.size].map(|n| n.to_string()));
     std::iter::once(pid.to_string()).chain(lines).collect()
 }
@@ -96,7 +106,7 @@ fn write_proc(pid: Pid, file: &str, text: &str) -> Result<(), Error> {
 }
 
 /// The text of /proc/PID/uid_map (or gid_map): one `C H N` line per map, in order.
-pub fn map_lines(maps: &[IdMap]) -> String {
+fn map_lines(maps: &[IdMap]) -> String {
     maps.iter().map(|m| format!("{} {} {}\n", m.container, m.host, m.size)).collect()
 }
 
@@ -104,7 +114,7 @@ pub fn map_lines(maps: &[IdMap]) -> String {
 /// `exit status N: FIRST STDERR LINE` when it refuses, `killed by signal N` when killed.
 fn run_helper(helper: &str, args: &[String]) -> Result<(), Error> {
     let failed = |detail: String| Error::Helper { helper: helper.to_string(), detail };
-    let out = Command::new(helper).args(args).output().map_err(|e| failed(crate::errs::io_text(&e)))?;
+    let out = Command::new(helper).args(args).output().map_err(|e| failed(io_text(&e)))?;
     let status = match (out.status.code(), out.status.signal()) {
         (Some(0), _) => return Ok(()),
         (_, Some(signal)) => return Err(failed(format!("killed by signal {signal}"))),

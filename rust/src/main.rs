@@ -1,21 +1,25 @@
-// Entry point: the command line → help, version, or a container run by the parent stage.
+//! Entry point: the command line → help, version, or a container run by the parent stage.
 
 mod caps;
 mod cgroups;
 mod channel;
 mod child;
 mod cli;
+mod command;
+mod confine;
 mod debug;
 mod devices;
 mod errs;
+mod fds;
 mod idmap;
-mod lookup;
+mod masks;
 mod mounts;
 mod namespaces;
 mod network;
 mod parent;
 mod reaper;
 mod rootfs;
+mod sealed;
 mod signals;
 mod spec;
 mod terminal;
@@ -26,30 +30,34 @@ use std::io::{self, Write};
 use std::time::Instant;
 
 use cli::{Action, Caller};
-use errs::Error;
+use errs::UsageError;
+
+/// Why mvrc failed: its command line, or the run.
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error(transparent)]
+    Usage(#[from] UsageError),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
+    #[error(transparent)]
+    Run(#[from] parent::Error),
+}
 
 fn main() {
     let started = Instant::now();
     let code = match run(started) {
         Ok(code) => code,
-        Err(err) => {
-            // A closed stderr must not turn a clean failure into a panic: writes are best effort.
-            let mut stderr = io::stderr();
-            let _ = writeln!(stderr, "mvrc: {err}");
-            if matches!(err, Error::Usage(_)) {
-                let _ = writeln!(stderr, "Run 'mvrc help run' for usage.");
-            }
-            err.code()
-        }
+        Err(err) => report(&err),
     };
     std::process::exit(code);
 }
 
 fn run(started: Instant) -> Result<i32, Error> {
-    let args: Vec<String> = std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
-    let hostname = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
+    // Bytes, never text: a path or a value need not be UTF-8, and a lossy one names another file.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let hostname = nix::unistd::gethostname().unwrap_or_default();
     let caller = Caller {
-        env: &|key| std::env::var_os(key).map(|v| v.to_string_lossy().into_owned()),
+        env: &|key| std::env::var_os(key),
         uid: nix::unistd::geteuid().as_raw(),
         gid: nix::unistd::getegid().as_raw(),
         hostname: &hostname,
@@ -62,9 +70,25 @@ fn run(started: Instant) -> Result<i32, Error> {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
         Action::Run(spec) => {
-            let debug = debug::Debug::new(spec.debug);
-            return parent::run(*spec, debug, started);
+            sealed::reexec_unless_sealed()?;
+            return Ok(parent::run(*spec, started)?);
         }
     }
     Ok(0)
+}
+
+/// Prints `err`'s line on stderr (and the hint after a usage error); returns its
+/// exit code. A closed stderr must not turn a clean failure into a panic: the write
+/// is best effort.
+fn report(err: &Error) -> i32 {
+    let mut stderr = io::stderr();
+    let _ = writeln!(stderr, "mvrc: {err}");
+    match err {
+        Error::Usage(_) => {
+            let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
+            errs::FAILED
+        }
+        Error::Sealed(_) => errs::FAILED,
+        Error::Run(err) => err.code(),
+    }
 }

@@ -1,19 +1,39 @@
-// Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
+//! Mount helpers with op/path errors: /proc, /sys, --tmpfs and --bind, every target resolved inside the new root.
 
-use std::ffi::CString;
+use std::ffi::{CString, OsStr, OsString};
 use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use nix::errno::Errno;
 use nix::fcntl::{OFlag, OpenHow, ResolveFlag, open, openat, openat2};
 use nix::libc;
 use nix::mount::{MsFlags, mount};
-use nix::sys::stat::{Mode, mkdirat};
+use nix::sys::stat::{Mode, fstat, mkdirat};
 use nix::sys::statvfs::{FsFlags, statvfs};
 use nix::unistd::symlinkat;
 
-use crate::errs::{Error, errno};
+use crate::errs::{errno, quote, shown, text};
 use crate::spec::Bind;
+
+/// A mount that failed; each names its target as the container will see it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Open { path: OsString, source: Errno },
+    #[error("mount {fstype} on {target}: {}", text(*.source))]
+    Mount { fstype: &'static str, target: String, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("bind {} on {}: {}", quote(.src), quote(.dst), text(*.source))]
+    Bind { src: OsString, dst: OsString, source: Errno },
+    #[error("mount point {inside}: {}", text(*.source))]
+    MountPoint { inside: String, source: Errno },
+    #[error("remount {inside} read-only: {}", text(*.source))]
+    Remount { inside: String, source: Errno },
+    #[error("symlink {inside}: {}", text(*.source))]
+    Symlink { inside: String, source: Errno },
+}
 
 /// The new root, before pivot_root, held as an O_PATH descriptor. Targets are
 /// resolved under it with RESOLVE_IN_ROOT, so a symlink in ROOTFS (say /proc →
@@ -24,17 +44,24 @@ pub struct Root(OwnedFd);
 impl Root {
     pub fn open(dir: &Path) -> Result<Root, Error> {
         let flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-        let path = || dir.display().to_string();
-        open(dir, flags, Mode::empty()).map(Root).map_err(|source| Error::Rootfs { path: path(), source })
+        let path = || dir.as_os_str().to_owned();
+        open(dir, flags, Mode::empty()).map(Root).map_err(|source| Error::Open { path: path(), source })
     }
 
     /// Mounts a fresh `fstype` at `inside` (made a directory if missing).
-    pub fn mount(&self, fstype: &'static str, inside: &str, flags: MsFlags, data: &str) -> Result<(), Error> {
+    pub fn mount(
+        &self,
+        fstype: &'static str,
+        inside: impl AsRef<OsStr>,
+        flags: MsFlags,
+        data: &str,
+    ) -> Result<(), Error> {
+        let inside = inside.as_ref();
         self.at(inside, false, |target| {
             let data = Some(data).filter(|d| !d.is_empty());
             mount(Some(fstype), target, Some(fstype), flags, data).map_err(|source| Error::Mount {
                 fstype,
-                target: inside.into(),
+                target: shown(inside),
                 source,
             })
         })
@@ -42,7 +69,13 @@ impl Root {
 
     /// Bind-mounts host path `src` at `inside` (made missing: a directory, or an
     /// empty file when `src` is a file), read-only if asked.
-    pub fn bind(&self, src: &str, inside: &str, read_only: bool) -> Result<(), Error> {
+    pub fn bind(
+        &self,
+        src: impl AsRef<OsStr>,
+        inside: impl AsRef<OsStr>,
+        read_only: bool,
+    ) -> Result<(), Error> {
+        let (src, inside) = (src.as_ref(), inside.as_ref());
         let meta =
             std::fs::metadata(src).map_err(|e| Error::BindSource { src: src.into(), source: errno(&e) })?;
         self.at(inside, !meta.is_dir(), |target| {
@@ -51,21 +84,19 @@ impl Root {
             mount(Some(src), target, None::<&str>, flags, None::<&str>).map_err(failed)
         })?;
         // Resolved again: the old descriptor still names the directory under the new mount.
-        match read_only {
-            true => self.at(inside, false, |target| read_only_recursive(target, inside)),
-            false => Ok(()),
+        if !read_only {
+            return Ok(());
         }
+        self.at(inside, false, |target| read_only_recursive(target, inside))
     }
 
     /// `/proc`: a fresh procfs of the new PID namespace; without one, the host's
     /// (a new procfs would show the host's processes anyway).
     pub fn proc(&self, new_pid: bool) -> Result<(), Error> {
-        match new_pid {
-            true => {
-                self.mount("proc", "/proc", MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC, "")
-            }
-            false => self.bind("/proc", "/proc", false),
+        if !new_pid {
+            return self.bind("/proc", "/proc", false);
         }
+        self.mount("proc", "/proc", MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC, "")
     }
 
     /// `/sys`, read-only: a fresh sysfs shows only the new network namespace's
@@ -74,15 +105,24 @@ impl Root {
     /// host's cgroup mounts below it come along: `bind` makes them read-only too.
     pub fn sys(&self, new_net: bool) -> Result<(), Error> {
         let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
-        match new_net {
-            true => self.mount("sysfs", "/sys", flags, ""),
-            false => self.bind("/sys", "/sys", true),
+        if !new_net {
+            return self.bind("/sys", "/sys", true);
         }
+        self.mount("sysfs", "/sys", flags, "")
     }
 
-    /// `--tmpfs DIR`.
-    pub fn tmpfs(&self, dir: &str) -> Result<(), Error> {
-        self.mount("tmpfs", dir, MsFlags::MS_NOSUID | MsFlags::MS_NODEV, "mode=755")
+    /// With the cgroup namespace: the cgroup2 tree of the container's own cgroup at
+    /// `/sys/fs/cgroup`, read-only as in runc's default spec: a writable one would let the
+    /// container lift its own `--memory` limit. It hides the host's hierarchies that a
+    /// `/sys` without net brings along.
+    pub fn cgroup(&self) -> Result<(), Error> {
+        let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+        self.mount("cgroup2", "/sys/fs/cgroup", flags, "")
+    }
+
+    /// `--tmpfs DIR[:size=SIZE]`, `size` in bytes.
+    pub fn tmpfs(&self, dir: &OsStr, size: u64) -> Result<(), Error> {
+        self.mount("tmpfs", dir, MsFlags::MS_NOSUID | MsFlags::MS_NODEV, &format!("mode=755,size={size}"))
     }
 
     /// Every `--bind`, in order.
@@ -93,38 +133,57 @@ impl Root {
     /// Makes the link `inside` pointing at `target` (the /dev links).
     pub fn symlink(&self, target: &str, inside: &str) -> Result<(), Error> {
         let (dir, name) = inside.rsplit_once('/').unwrap_or(("", inside));
-        let dir =
-            self.ensure(dir, false).map_err(|source| Error::MountPoint { inside: inside.into(), source })?;
-        symlinkat(target, &dir, name).map_err(|source| Error::Symlink { inside: inside.into(), source })
+        let dir = self
+            .ensure(dir.as_ref(), false)
+            .map_err(|source| Error::MountPoint { inside: shown(inside), source })?;
+        symlinkat(target, &dir, name).map_err(|source| Error::Symlink { inside: shown(inside), source })
     }
 
     /// Resolves `inside`, creating what is missing, and hands `use_it` a path
     /// naming exactly that inode (`/proc/self/fd/N`).
     fn at<T>(
         &self,
-        inside: &str,
+        inside: &OsStr,
         file: bool,
         use_it: impl FnOnce(&str) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let fd = self
             .ensure(inside, file)
-            .map_err(|source| Error::MountPoint { inside: inside.into(), source })?;
+            .map_err(|source| Error::MountPoint { inside: shown(inside), source })?;
         use_it(&format!("/proc/self/fd/{}", fd.as_raw_fd()))
+    }
+
+    /// Like `at`, with whether `inside` is a directory, but creates nothing: a path
+    /// the kernel lacks (no /proc/sched_debug here) is no error; `Ok(false)` says so.
+    pub fn existing(
+        &self,
+        inside: &str,
+        use_it: impl FnOnce(&str, bool) -> Result<(), Error>,
+    ) -> Result<bool, Error> {
+        let failed = |source| Error::MountPoint { inside: shown(inside), source };
+        let fd = match self.resolve(inside.as_ref(), OFlag::O_PATH) {
+            Err(Errno::ENOENT) => return Ok(false),
+            other => other.map_err(failed)?,
+        };
+        let dir = fstat(&fd).map_err(failed)?.st_mode & libc::S_IFMT == libc::S_IFDIR;
+        use_it(&format!("/proc/self/fd/{}", fd.as_raw_fd()), dir).map(|()| true)
     }
 
     /// Opens `inside` (O_PATH), making missing directories on the way and the last
     /// component a directory or, if `file`, an empty file.
-    fn ensure(&self, inside: &str, file: bool) -> nix::Result<OwnedFd> {
-        let parts: Vec<&str> = inside.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
-        let mut current = String::new();
-        let mut fd = self.resolve("/", OFlag::O_PATH)?;
+    fn ensure(&self, inside: &OsStr, file: bool) -> nix::Result<OwnedFd> {
+        let parts: Vec<&[u8]> =
+            inside.as_bytes().split(|b| *b == b'/').filter(|p| !p.is_empty() && *p != b".").collect();
+        let mut current = OsString::new();
+        let mut fd = self.resolve("/".as_ref(), OFlag::O_PATH)?;
         for (i, part) in parts.iter().enumerate() {
-            let next = format!("{current}/{part}");
+            let next: OsString =
+                [current.as_os_str(), "/".as_ref(), OsStr::from_bytes(part)].into_iter().collect();
             fd = match self.resolve(&next, OFlag::O_PATH) {
                 Err(Errno::ENOENT) => {
-                    let parent =
-                        self.resolve(&format!("{current}/"), OFlag::O_RDONLY | OFlag::O_DIRECTORY)?;
-                    create(&parent, part, file && i == parts.len() - 1)?;
+                    let parent_dir: OsString = [current.as_os_str(), "/".as_ref()].into_iter().collect();
+                    let parent = self.resolve(&parent_dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY)?;
+                    create(&parent, OsStr::from_bytes(part), file && i == parts.len() - 1)?;
                     self.resolve(&next, OFlag::O_PATH)?
                 }
                 other => other?,
@@ -135,14 +194,14 @@ impl Root {
     }
 
     /// openat2 with the root as "/": neither `..` nor a symlink leads out of it.
-    fn resolve(&self, inside: &str, flags: OFlag) -> nix::Result<OwnedFd> {
+    fn resolve(&self, inside: &OsStr, flags: OFlag) -> nix::Result<OwnedFd> {
         let resolve = ResolveFlag::RESOLVE_IN_ROOT | ResolveFlag::RESOLVE_NO_MAGICLINKS;
         openat2(&self.0, inside, OpenHow::new().flags(flags | OFlag::O_CLOEXEC).resolve(resolve))
     }
 }
 
 /// Makes `name` in `dir`: a directory, or an empty file.
-fn create(dir: &OwnedFd, name: &str, file: bool) -> nix::Result<()> {
+fn create(dir: &OwnedFd, name: &OsStr, file: bool) -> nix::Result<()> {
     if !file {
         return mkdirat(dir, name, Mode::from_bits_truncate(0o755));
     }
@@ -155,11 +214,12 @@ fn create(dir: &OwnedFd, name: &str, file: bool) -> nix::Result<()> {
 /// and the submounts a recursive bind brings along (/dev/shm under
 /// `-v /:/host:ro`) would stay writable. Only the read-only bit changes: the
 /// flags the kernel locks stay as they are.
-pub fn read_only_recursive(target: &str, inside: &str) -> Result<(), Error> {
+pub fn read_only_recursive(target: &str, inside: impl AsRef<OsStr>) -> Result<(), Error> {
+    let inside = inside.as_ref();
     let attr =
         libc::mount_attr { attr_set: libc::MOUNT_ATTR_RDONLY, attr_clr: 0, propagation: 0, userns_fd: 0 };
     let target =
-        CString::new(target).map_err(|_| Error::Remount { inside: inside.into(), source: Errno::EINVAL })?;
+        CString::new(target).map_err(|_| Error::Remount { inside: shown(inside), source: Errno::EINVAL })?;
     let flags = libc::AT_RECURSIVE as libc::c_uint;
     // SAFETY: nix has no mount_setattr. The path is a NUL-terminated string and
     // `attr` a mount_attr of the size passed; the kernel only reads both.
@@ -175,7 +235,7 @@ pub fn read_only_recursive(target: &str, inside: &str) -> Result<(), Error> {
     };
     match done {
         0 => Ok(()),
-        _ => Err(Error::Remount { inside: inside.into(), source: Errno::last() }),
+        _ => Err(Error::Remount { inside: shown(inside), source: Errno::last() }),
     }
 }
 
@@ -184,7 +244,7 @@ pub fn read_only_recursive(target: &str, inside: &str) -> Result<(), Error> {
 /// locks the nosuid/nodev/noexec/atime flags inherited from the host: a remount
 /// must repeat them or fail with EPERM, so they are read back first.
 pub fn remount_read_only(target: &Path, inside: &str) -> Result<(), Error> {
-    let failed = |source| Error::Remount { inside: inside.into(), source };
+    let failed = |source| Error::Remount { inside: shown(inside), source };
     let have = statvfs(target).map_err(failed)?.flags();
     let locked = [
         (FsFlags::ST_NOSUID, MsFlags::MS_NOSUID),

@@ -1,4 +1,4 @@
-// The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
+//! The one ordered table of namespaces: name → clone flag, and parsing of `--ns`.
 
 use nix::sched::CloneFlags;
 
@@ -8,7 +8,7 @@ use crate::errs::UsageError;
 /// Every namespace mvrc knows, in the order the kernel needs them: `user` first,
 /// because creating it is what grants an unprivileged caller the right to create
 /// the others in the same clone(2).
-pub const TABLE: [(&str, CloneFlags); 7] = [
+const TABLE: [(&str, CloneFlags); 7] = [
     ("user", CloneFlags::CLONE_NEWUSER),
     ("mount", CloneFlags::CLONE_NEWNS),
     ("pid", CloneFlags::CLONE_NEWPID),
@@ -20,8 +20,10 @@ pub const TABLE: [(&str, CloneFlags); 7] = [
 
 // end slide
 
-/// The default of `--ns`: all of them.
-pub const DEFAULT: &str = "user,mount,pid,uts,ipc,net,cgroup";
+/// Every namespace, in table order: the `--ns` default.
+pub fn default() -> Vec<&'static str> {
+    TABLE.iter().map(|(name, _)| *name).collect()
+}
 
 /// A set of namespaces, always kept in table order without duplicates.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -32,11 +34,10 @@ impl Namespaces {
     /// Parses a comma-separated list in any order; `--ns ''` means no namespace at all.
     pub fn parse(list: &str) -> Result<Self, UsageError> {
         let wanted: Vec<&str> = if list.is_empty() { Vec::new() } else { list.split(',').collect() };
-        if let Some(unknown) = wanted.iter().find(|w| !TABLE.iter().any(|(n, _)| n == *w)) {
-            return Err(UsageError::UnknownNamespace(unknown.to_string()));
+        if let Some(unknown) = wanted.iter().find(|w| !default().contains(w)) {
+            return Err(UsageError::UnknownNamespace(unknown.into()));
         }
-        let names = TABLE.iter().map(|(n, _)| *n).filter(|n| wanted.contains(n));
-        Ok(Namespaces(names.collect()))
+        Ok(Namespaces(default().into_iter().filter(|n| wanted.contains(n)).collect()))
     }
 
     /// The clone(2) flags that create exactly these namespaces.

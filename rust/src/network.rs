@@ -1,11 +1,17 @@
-// Bringing up `lo` in the new network namespace (SIOCGIFFLAGS / SIOCSIFFLAGS).
+//! Bringing up `lo` in the new network namespace (SIOCGIFFLAGS / SIOCSIFFLAGS).
 
 use std::os::fd::AsRawFd;
 
+use nix::errno::Errno;
 use nix::libc;
 use nix::sys::socket::{AddressFamily, SockFlag, SockType, socket};
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// `lo` could not be brought up.
+#[derive(Debug, thiserror::Error)]
+#[error("bringing up lo: {}", text(*.0))]
+pub struct Error(Errno);
 
 nix::ioctl_readwrite_bad!(get_flags, libc::SIOCGIFFLAGS, libc::ifreq);
 nix::ioctl_write_ptr_bad!(set_flags, libc::SIOCSIFFLAGS, libc::ifreq);
@@ -13,7 +19,7 @@ nix::ioctl_write_ptr_bad!(set_flags, libc::SIOCSIFFLAGS, libc::ifreq);
 /// A new network namespace has only `lo`, and it is down: nothing, not even
 /// 127.0.0.1, answers until it is up.
 pub fn loopback_up() -> Result<(), Error> {
-    let failed = |source| sys("bringing up lo")(source);
+    let failed = Error;
     let sock =
         socket(AddressFamily::Inet, SockType::Datagram, SockFlag::SOCK_CLOEXEC, None).map_err(failed)?;
     // SAFETY: ifreq is plain old data (names, numbers, a union of them); all zeros is valid.

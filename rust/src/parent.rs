@@ -1,14 +1,20 @@
-// The host side: start the child in its new namespaces, map its ids, let it go, wait.
-//
-// Why Rust needs no re-exec: the Go runtime runs several threads before main,
-// and after fork(2) only the forking thread survives, so a Go child can do little
-// but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
-// main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
-// copy of this process, spec included, that runs the child stage directly.
+//! The host side: start the child in its new namespaces, map its ids, let it go, wait.
+//!
+//! Why Rust needs no re-exec: the Go runtime runs several threads before main,
+//! and after fork(2) only the forking thread survives, so a Go child can do little
+//! but exec; the Go twin re-executes /proc/self/exe and its child stage starts from
+//! main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
+//! copy of this process, spec included, that runs the child stage directly.
 
+mod orphans;
+mod prepare;
+
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Write;
 use std::os::fd::OwnedFd;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::time::Instant;
 
 use nix::errno::Errno;
@@ -20,38 +26,103 @@ use nix::unistd::{Pid, getegid, geteuid};
 
 use crate::cgroups::{self, Cgroup};
 use crate::channel::{self, ParentEnd};
-use crate::debug::Debug;
-use crate::errs::{self, Error, errno, sys};
-use crate::signals::{Forwarder, Signals};
+use crate::debug::Timer;
+use crate::errs::{self, FAILED, quote, text};
+use crate::signals::{self, Forwarder, Signals};
 use crate::spec::Spec;
 use crate::terminal::{self, Relay};
-use crate::{child, idmap, reaper, rootfs};
+use crate::{child, fds, idmap};
+
+/// Every way the host side can fail, and the child's failure it passes on.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("rootfs {}: no such directory", quote(.path))]
+    RootfsMissing { path: OsString },
+    #[error("rootfs {}: not a directory", quote(.path))]
+    RootfsNotDir { path: OsString },
+    #[error("rootfs {}: cannot be the host's root directory", quote(.path))]
+    RootfsIsHostRoot { path: OsString },
+    #[error("rootfs {}: {}", quote(.path), text(*.source))]
+    Rootfs { path: OsString, source: Errno },
+    #[error("bind source {}: {}", quote(.src), text(*.source))]
+    BindSource { src: OsString, source: Errno },
+    #[error("prctl: {}", text(*.0))]
+    Subreaper(Errno),
+    #[error("creating namespaces: {}{}", text(*.source), user_hint(*.without_user))]
+    Clone { source: Errno, without_user: bool },
+    #[error("pid file {}: {}", quote(.path), errs::io_text(.source))]
+    PidFile { path: OsString, source: std::io::Error },
+    #[error("waiting for the container: {}", text(*.0))]
+    Wait(Errno),
+    #[error("prctl dumpable: {}", text(*.0))]
+    Dumpable(Errno),
+    #[error(transparent)]
+    Fds(#[from] fds::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+    #[error(transparent)]
+    Idmap(#[from] idmap::Error),
+    #[error(transparent)]
+    Cgroups(#[from] cgroups::Error),
+    #[error(transparent)]
+    Channel(#[from] channel::Error),
+    #[error(transparent)]
+    Terminal(#[from] terminal::Error),
+}
+
+impl Error {
+    /// The exit status: a failure the child sent carries its own, anything else is 125.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Channel(channel::Error::Child { code, .. }) => *code,
+            _ => FAILED,
+        }
+    }
+}
+
+fn user_hint(without_user: bool) -> &'static str {
+    if without_user { r#" (an unprivileged user needs "user" in --ns)"# } else { "" }
+}
 
 /// The child's stack: the child stage runs Rust code, not just an exec.
 const STACK_SIZE: usize = 1 << 20;
 
+/// Printed without a PID namespace: mvrc kills the orphans it finds when COMMAND
+/// exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NO_PID_WARNING: &str =
+    "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
+
 /// Runs the container described by `spec`; returns the exit status for mvrc.
-pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error> {
-    let delegated = prepare(&mut spec)?;
-    debug.step("spec", started);
+pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
+    let timer = Timer::new(spec.debug);
+    let delegated = prepare::prepare(&mut spec)?;
+    timer.step("spec", started);
     if spec.chroot && spec.namespaces.contains("mount") {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
-    mark_inherited_cloexec()?;
+    // The caller's descriptors would reach COMMAND. clone(2) copies them anyway: the
+    // child closes every one first thing (fds::close_all_but), since its --init PID 1 never execs.
+    fds::close_on_exec()?;
     // Without a PID namespace, nothing kills what COMMAND leaves running in the
     // background: as a subreaper we inherit those orphans, and kill them at the end.
     let orphans = !spec.namespaces.contains("pid");
     if orphans {
-        reaper::become_subreaper()?;
+        orphans::become_subreaper()?;
     }
     // Blocked before clone, so no signal is lost and the child inherits the mask.
+    let blocking = Instant::now();
     let signals = Signals::block()?;
+    let blocked = blocking.elapsed();
     let (parent_end, child_end) = channel::pair()?;
-    let child = debug.time("clone", || start_child(&spec, child_end))?;
+    let child = timer.time("clone", || start_child(&spec, child_end))?;
+    timer.report("signals", blocked); // after clone, where the Go twin waits for its catching
+    if orphans {
+        let _ = writeln!(std::io::stderr(), "{NO_PID_WARNING}");
+    }
     // Declared here, so that it is removed only after the child is reaped.
     let mut cgroup = None;
-    if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, debug) {
+    if let Err(err) = configure(&spec, child, &parent_end, delegated, &mut cgroup, timer) {
         // Closing our end makes the child exit silently; SIGKILL makes sure.
         drop(parent_end);
         let _ = kill(child, Signal::SIGKILL);
@@ -59,54 +130,24 @@ pub fn run(mut spec: Spec, debug: Debug, started: Instant) -> Result<i32, Error>
         return Err(err);
     }
     let master = wait_for_exec(&parent_end, child)?;
-    debug.step("ready", started);
+    timer.step("ready", started);
     // Dropped last, on every way out: the caller's terminal as it was.
     let mut relay = match master.map(Relay::attach).transpose() {
         Ok(relay) => relay,
         Err(err) => {
             let _ = kill(child, Signal::SIGKILL);
             let _ = waitpid(child, None);
-            return Err(err);
+            return Err(err.into());
         }
     };
     let status = wait(child, &signals, relay.as_mut());
     if orphans {
-        reaper::kill_orphans();
+        orphans::kill_orphans();
     }
     if let Some(relay) = relay.as_mut() {
         relay.finish(); // every slave is closed now: take the last output
     }
     status
-}
-
-/// Checks what can be checked before any namespace exists: ROOTFS, bind
-/// sources, cgroup delegation. Paths become absolute, since the child moves.
-fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
-    if spec.tty {
-        terminal::check()?;
-    }
-    spec.rootfs = rootfs::check(&spec.rootfs)?;
-    for bind in &mut spec.binds {
-        let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };
-        fs::metadata(&bind.source).map_err(failed)?;
-        let absolute = std::path::absolute(&bind.source).map_err(failed)?;
-        bind.source = crate::spec::clean(&absolute.display().to_string());
-    }
-    cgroups::check(&spec.limits)
-}
-
-/// Keeps the caller's descriptors out of the container: without close-on-exec
-/// they would reach COMMAND. Marked, not closed: mvrc may still need one
-/// (--pid-file /dev/fd/5). clone(2) copies them anyway: the child closes every
-/// one first thing (child::close_other_fds), since its --init PID 1 never execs.
-fn mark_inherited_cloexec() -> Result<(), Error> {
-    let flags = libc::CLOSE_RANGE_CLOEXEC as libc::c_int;
-    // SAFETY: nix has no close_range; this call only sets a flag on descriptors,
-    // it closes none, so no OwnedFd of this process is invalidated.
-    match unsafe { libc::close_range(3, libc::c_uint::MAX, flags) } {
-        0 => Ok(()),
-        _ => Err(sys("close_range")(Errno::last())),
-    }
 }
 
 /// Creates the child with all its namespaces in one clone(2): with `user` among
@@ -138,30 +179,74 @@ fn configure(
     channel: &ParentEnd,
     delegated: Option<cgroups::Delegated>,
     cgroup: &mut Option<Cgroup>,
-    debug: Debug,
+    timer: Timer,
 ) -> Result<(), Error> {
     if spec.namespaces.contains("user") {
         let (uid, gid) = (geteuid().as_raw(), getegid().as_raw());
-        debug.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
+        timer.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
     }
     if let Some(delegated) = delegated {
-        *cgroup = Some(debug.time("cgroup", || delegated.enter(child, &spec.limits))?);
+        *cgroup = Some(timer.time("cgroup", || delegated.enter(child, &spec.limits))?);
     }
     if !spec.pid_file.is_empty() {
-        fs::write(&spec.pid_file, format!("{child}\n"))
+        write_pid_file(&spec.pid_file, child)
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
-    channel.send_mapped(spec.tty.then(terminal::size).as_ref())
+    hide_from_container()?;
+    Ok(channel.send_mapped(spec.tty.then(terminal::size).as_ref())?)
+}
+
+/// How many temporary names write_pid_file tries.
+const PID_FILE_TRIES: u32 = 100;
+
+/// Writes "PID\n" to a new file beside `path` and renames it over `path`: a reader
+/// never sees half a file, and whatever sits at `path` (a symlink planted by a
+/// container that can write the directory) is replaced, never followed. The temporary
+/// name is `.BASE.mvrc-OURPID-N`, made with O_EXCL|O_NOFOLLOW.
+fn write_pid_file(path: &OsStr, pid: Pid) -> std::io::Result<()> {
+    // As Go's filepath.Split: DIR is everything up to and with the last '/'.
+    let bytes = path.as_bytes();
+    let cut = bytes.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    let (dir, base) = bytes.split_at(cut);
+    let mut last = std::io::Error::from(Errno::EEXIST);
+    for n in 0..PID_FILE_TRIES {
+        let suffix = format!(".mvrc-{}-{n}", std::process::id());
+        let tmp = OsString::from_vec([dir, b".", base, suffix.as_bytes()].concat());
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp);
+        let mut file = match created {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                last = err;
+                continue;
+            }
+            created => created?,
+        };
+        let written = file.write_all(format!("{pid}\n").as_bytes()).and_then(|()| fs::rename(&tmp, path));
+        return written.inspect_err(|_| drop(fs::remove_file(&tmp)));
+    }
+    Err(last)
+}
+
+/// Makes mvrc itself non-dumpable once the child no longer needs it (newuidmap checks
+/// that the child's /proc entry is ours, and a clone shares the flag until then). Without
+/// a PID namespace the container sees the host's /proc, and through /proc/MVRC/exe,
+/// root, cwd and fd it would reach mvrc's binary and the host's files.
+fn hide_from_container() -> Result<(), Error> {
+    nix::sys::prctl::set_dumpable(false).map_err(Error::Dumpable)
 }
 
 /// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
 /// that stopped the child. The child is killed first: after a broken channel it may still
 /// be waiting for us.
 fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<Option<OwnedFd>, Error> {
-    channel.wait_for_exec().inspect_err(|_| {
+    Ok(channel.wait_for_exec().inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
-    })
+    })?)
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
@@ -180,10 +265,27 @@ fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<
                     Some(code) => return Ok(code),
                     None => continue,
                 },
-                Err(errno) => return Err(sys("waiting for the container")(errno)),
+                Err(errno) => return Err(Error::Wait(errno)),
             },
             Signal::SIGWINCH if relay.is_some() => relay.as_deref().map_or((), Relay::resize),
             sig => forwarder.forward(child, sig),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinned_lines_and_codes() {
+        let clone = Error::Clone { source: Errno::EPERM, without_user: true };
+        assert_eq!(
+            clone.to_string(),
+            r#"creating namespaces: operation not permitted (an unprivileged user needs "user" in --ns)"#
+        );
+        assert_eq!(clone.code(), FAILED);
+        let child = Error::from(channel::Error::Child { code: 127, line: "exec \"x\": no".into() });
+        assert_eq!((child.code(), child.to_string()), (127, "exec \"x\": no".into()));
     }
 }

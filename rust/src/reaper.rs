@@ -1,20 +1,31 @@
-// Reaping what the container leaves: `--init`'s PID 1 (starts COMMAND as PID 2, reaps every zombie,
-// forwards signals), and without a PID namespace the subreaper parent that kills COMMAND's orphans.
+//! `--init`'s PID 1: start COMMAND as its first child, forward signals to it, reap every zombie.
 
-use std::fs;
+use std::os::fd::OwnedFd;
 use std::path::Path;
 
 use nix::errno::Errno;
+use nix::fcntl::OFlag;
 use nix::sys::prctl;
-use nix::sys::signal::{Signal, kill};
+use nix::sys::signal::Signal;
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, getpid, setsid};
+use nix::unistd::{ForkResult, Pid, fork, pipe2, read, setsid, write};
 
-use crate::channel::ChildEnd;
-use crate::errs::{self, Error, FAILED, sys};
-use crate::signals::{Forwarder, Signals};
-use crate::spec::Spec;
-use crate::{lookup, terminal};
+use crate::errs::{self, FAILED, text};
+use crate::signals::{self, Forwarder, Signals};
+use crate::{command, terminal};
+
+/// Why COMMAND could not be started under --init.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("pipe: {}", text(*.0))]
+    Pipe(Errno),
+    #[error("fork: {}", text(*.0))]
+    Fork(Errno),
+    #[error(transparent)]
+    Exec(#[from] command::Error),
+    #[error(transparent)]
+    Signals(#[from] signals::Error),
+}
 
 /// A running init with COMMAND started.
 pub struct Init {
@@ -22,34 +33,66 @@ pub struct Init {
     signals: Signals,
 }
 
-/// Forks COMMAND (already looked up as `path`), which becomes PID 2. Its exec
-/// failure goes to the parent over `channel`, exactly as without --init.
-pub fn start(channel: &ChildEnd, spec: &Spec, path: &Path) -> Result<Init, Error> {
+/// Forks COMMAND (already looked up as `path`), which becomes PID 2 (the first child: Rust's init has one thread), and returns
+/// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
+/// that reason comes back on a close-on-exec pipe: EOF means the exec worked. With
+/// `tty` (-t, our stdin is the pty), COMMAND leads a session of its own with the pty as
+/// its controlling terminal (a failure there is reported like an exec's, as Go's Setctty).
+pub fn start(
+    path: &Path,
+    argv: &[std::ffi::OsString],
+    env: &[std::ffi::OsString],
+    tty: bool,
+) -> Result<Init, Error> {
+    let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.
-    match unsafe { fork() }.map_err(sys("fork"))? {
-        // SIGCHLD and the forwarded signals are still blocked, as the parent left
-        // them, so none is lost before the signalfd exists.
-        ForkResult::Parent { child } => Ok(Init { command: child, signals: Signals::block()? }),
+    match unsafe { fork() }.map_err(Error::Fork)? {
         ForkResult::Child => {
+            drop(failure);
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            let err = match take_terminal(spec.tty) {
-                Ok(()) => lookup::exec(path, &spec.command, &spec.env),
-                Err(err) => err,
+            let errno = match take_terminal(tty) {
+                Ok(()) => command::exec(path, argv, env).errno(),
+                Err(errno) => errno,
             };
-            channel.report(&err);
-            std::process::exit(err.code());
+            let _ = write(&report, &(errno as i32).to_ne_bytes());
+            std::process::exit(FAILED);
+        }
+        ForkResult::Parent { child } => {
+            drop(report);
+            if let Some(errno) = exec_failure(&failure) {
+                let _ = waitpid(child, None);
+                return Err(Error::Exec(command::exec_error(&argv[0], errno)));
+            }
+            // SIGCHLD and the forwarded signals are still blocked, as the parent left
+            // them, so none is lost before the signalfd exists.
+            Ok(Init { command: child, signals: Signals::block()? })
         }
     }
 }
 
-/// With -t (our stdin is the pty), COMMAND leads a session of its own with the pty as its
-/// controlling terminal; init's session has none.
-fn take_terminal(tty: bool) -> Result<(), Error> {
-    match tty {
-        true => setsid().map_err(sys("setsid")).and_then(|_| terminal::control()),
-        false => Ok(()),
+/// Under -t, a new session whose controlling terminal is stdin, the pty; init's has none.
+fn take_terminal(tty: bool) -> Result<(), Errno> {
+    if !tty {
+        return Ok(());
+    }
+    setsid()?;
+    match terminal::control() {
+        Err(terminal::Error::Control(errno)) => Err(errno),
+        _ => Ok(()),
+    }
+}
+
+/// Reads the errno a failed exec wrote; None at EOF (the exec closed the pipe).
+fn exec_failure(pipe: &OwnedFd) -> Option<Errno> {
+    let mut buf = [0u8; 4];
+    loop {
+        match read(pipe, &mut buf) {
+            Err(Errno::EINTR) => continue,
+            Ok(4) => return Some(Errno::from_raw(i32::from_ne_bytes(buf))),
+            _ => return None,
+        }
     }
 }
 
@@ -85,42 +128,4 @@ fn reap(command: Pid) -> Option<i32> {
             Err(_) => return None,
         }
     }
-}
-
-/// Makes the orphans of our descendants ours instead of the host's init's.
-/// Without a PID namespace, nothing kills what COMMAND leaves running in the
-/// background when it exits: `kill_orphans` then does.
-pub fn become_subreaper() -> Result<(), Error> {
-    prctl::set_child_subreaper(true).map_err(sys("prctl"))
-}
-
-/// Kills and reaps every child left to the subreaper, again until none is left:
-/// one may fork while we look. It runs after the container has ended, never on
-/// the start path.
-pub fn kill_orphans() {
-    loop {
-        let children = children_of(getpid());
-        if children.is_empty() {
-            return;
-        }
-        for &pid in &children {
-            let _ = kill(pid, Signal::SIGKILL);
-        }
-        for &pid in &children {
-            while waitpid(pid, None) == Err(Errno::EINTR) {}
-        }
-    }
-}
-
-/// The processes whose parent is `pid`, from the PPid lines in /proc.
-fn children_of(pid: Pid) -> Vec<Pid> {
-    let ppid = format!("\nPPid:\t{pid}\n");
-    let Ok(entries) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .filter(|child| fs::read_to_string(format!("/proc/{child}/status")).is_ok_and(|s| s.contains(&ppid)))
-        .map(Pid::from_raw)
-        .collect()
 }

@@ -1,36 +1,34 @@
-// ROOTFS: check it, build the new root (bind or overlay, submounts) and make it "/".
+//! The container's root: build it from ROOTFS (bind or overlay, submounts) and make it "/".
 
-use std::fs;
-use std::io::ErrorKind;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
+use nix::errno::Errno;
 use nix::fcntl::{OFlag, open};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::stat::Mode;
 use nix::unistd::{self, chdir, chroot, mkdir};
 
-use crate::devices;
-use crate::errs::{Error, errno, sys};
+use crate::errs::text;
 use crate::mounts::{self, Root};
 use crate::spec::Spec;
+use crate::{devices, masks};
 
-/// Resolves ROOTFS to an absolute path; errors name it as the user wrote it.
-pub fn check(dir: &str) -> Result<String, Error> {
-    let path = || dir.to_string();
-    match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {}
-        Ok(_) => return Err(Error::RootfsNotDir { path: path() }),
-        Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::RootfsMissing { path: path() }),
-        Err(e) => return Err(Error::Rootfs { path: path(), source: errno(&e) }),
-    }
-    // The host's own root as ROOTFS would bind the host's /dev onto itself and
-    // fail half-way; a link to "/" is the same directory, so compare what it resolves to.
-    if fs::canonicalize(dir).is_ok_and(|real| real == Path::new("/")) {
-        return Err(Error::RootfsIsHostRoot { path: path() });
-    }
-    let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(crate::spec::clean(&absolute.display().to_string()))
+/// A step of building the new root or entering it that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("mount private on /: {}", text(*.0))]
+    MakePrivate(Errno),
+    #[error("overlay: {}", text(*.0))]
+    Overlay(Errno),
+    #[error("pivot_root: {}", text(*.0))]
+    PivotRoot(Errno),
+    #[error("pivot_root: detaching the old root: {}", text(*.0))]
+    DetachOldRoot(Errno),
+    #[error("chroot: {}", text(*.0))]
+    Chroot(Errno),
+    #[error(transparent)]
+    Mounts(#[from] mounts::Error),
 }
 
 /// Builds the container's root from `spec.rootfs` (absolute) and makes it "/".
@@ -42,21 +40,18 @@ pub fn setup(spec: &Spec) -> Result<(), Error> {
     // Our mount namespace is a copy of the host's, still joined to it by shared
     // propagation: make everything private so that no mount below reaches the host.
     let private = MsFlags::MS_REC | MsFlags::MS_PRIVATE;
-    mount(None::<&str>, "/", None::<&str>, private, None::<&str>).map_err(|source| Error::Mount {
-        fstype: "private",
-        target: "/".into(),
-        source,
-    })?;
+    mount(None::<&str>, "/", None::<&str>, private, None::<&str>).map_err(Error::MakePrivate)?;
     let dir = new_root(spec)?;
     submounts(&Root::open(&dir)?, spec)?;
-    match spec.chroot {
-        true => enter_chroot(&dir)?,
-        false => pivot_root(&dir)?,
+    if spec.chroot {
+        enter_chroot(&dir)?;
+    } else {
+        pivot_root(&dir)?;
     }
-    match spec.read_only {
-        true => mounts::remount_read_only(Path::new("/"), "/"),
-        false => Ok(()),
+    if !spec.read_only {
+        return Ok(());
     }
+    Ok(mounts::remount_read_only(Path::new("/"), "/")?)
 }
 
 /// The mount that becomes "/": ROOTFS bound onto itself (pivot_root needs a
@@ -65,24 +60,21 @@ fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
     let rootfs = Path::new(&spec.rootfs);
     if !spec.overlay {
         let flags = MsFlags::MS_BIND | MsFlags::MS_REC;
-        mount(Some(rootfs), rootfs, None::<&str>, flags, None::<&str>).map_err(|source| Error::Bind {
-            src: spec.rootfs.clone(),
-            dst: "/".into(),
-            source,
-        })?;
+        mount(Some(rootfs), rootfs, None::<&str>, flags, None::<&str>)
+            .map_err(|source| mounts::Error::Bind { src: spec.rootfs.clone(), dst: "/".into(), source })?;
         return Ok(rootfs.to_path_buf());
     }
     // Hold ROOTFS by descriptor before the tmpfs hides its path: the overlay's lower
     // layer is then named through /proc/self/fd, and ROOTFS itself is never written.
     let lower = open(rootfs, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-        .map_err(|source| Error::Rootfs { path: spec.rootfs.clone(), source })?;
+        .map_err(|source| mounts::Error::Open { path: spec.rootfs.clone(), source })?;
     mount(Some("tmpfs"), rootfs, Some("tmpfs"), MsFlags::empty(), Some("mode=755"))
-        .map_err(|source| Error::Mount { fstype: "tmpfs", target: "/".into(), source })?;
+        .map_err(|source| mounts::Error::Mount { fstype: "tmpfs", target: "/".into(), source })?;
     // Named relative to the tmpfs, our working directory: a "," or ":" in the
     // ROOTFS path would otherwise split the overlay's option string.
-    chdir(rootfs).map_err(sys("overlay"))?;
+    chdir(rootfs).map_err(Error::Overlay)?;
     for dir in ["upper", "work", "root"] {
-        mkdir(dir, Mode::from_bits_truncate(0o755)).map_err(sys("overlay"))?;
+        mkdir(dir, Mode::from_bits_truncate(0o755)).map_err(Error::Overlay)?;
     }
     let mut data = format!("lowerdir=/proc/self/fd/{},upperdir=upper,workdir=work", lower.as_raw_fd());
     if spec.namespaces.contains("user") {
@@ -91,17 +83,22 @@ fn new_root(spec: &Spec) -> Result<PathBuf, Error> {
         data.push_str(",userxattr");
     }
     mount(Some("overlay"), "root", Some("overlay"), MsFlags::empty(), Some(data.as_str()))
-        .map_err(|source| Error::Mount { fstype: "overlay", target: "/".into(), source })?;
+        .map_err(|source| mounts::Error::Mount { fstype: "overlay", target: "/".into(), source })?;
     Ok(rootfs.join("root"))
 }
 
 /// Fills the new root in design.md's order: /proc, /dev, /sys, --tmpfs, --bind.
 fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
     root.proc(spec.namespaces.contains("pid"))?;
-    devices::setup(root)?;
+    masks::apply(root, "/proc")?;
+    devices::setup(root, spec.namespaces.contains("ipc"))?;
     root.sys(spec.namespaces.contains("net"))?;
-    spec.tmpfs.iter().try_for_each(|dir| root.tmpfs(dir))?;
-    root.binds(&spec.binds)
+    masks::apply(root, "/sys")?;
+    if spec.namespaces.contains("cgroup") {
+        root.cgroup()?;
+    }
+    spec.tmpfs.iter().try_for_each(|t| root.tmpfs(&t.path, t.size))?;
+    Ok(root.binds(&spec.binds)?)
 }
 
 // slide: pivot_root
@@ -110,40 +107,17 @@ fn submounts(root: &Root, spec: &Spec) -> Result<(), Error> {
 /// top of the new one; unmounting "." then removes exactly the old root, and no
 /// directory for it has to exist in ROOTFS.
 fn pivot_root(dir: &Path) -> Result<(), Error> {
-    chdir(dir).map_err(sys("pivot_root"))?;
-    unistd::pivot_root(".", ".").map_err(sys("pivot_root"))?;
-    umount2(".", MntFlags::MNT_DETACH).map_err(sys("pivot_root: detaching the old root"))?;
-    chdir("/").map_err(sys("pivot_root"))
+    chdir(dir).map_err(Error::PivotRoot)?;
+    unistd::pivot_root(".", ".").map_err(Error::PivotRoot)?;
+    umount2(".", MntFlags::MNT_DETACH).map_err(Error::DetachOldRoot)?;
+    chdir("/").map_err(Error::PivotRoot)
 }
 // end slide
 
 /// chroot(2) only changes what "/" means for path lookup: the old root stays
 /// mounted and a process with CAP_SYS_CHROOT can climb out. For teaching only.
 fn enter_chroot(dir: &Path) -> Result<(), Error> {
-    chdir(dir).map_err(sys("chroot"))?;
-    chroot(".").map_err(sys("chroot"))?;
-    chdir("/").map_err(sys("chroot"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn check_names_the_path_as_given() {
-        let file = std::env::current_exe().unwrap().display().to_string();
-        let cases = [
-            ("/no/such/rootfs", r#"rootfs "/no/such/rootfs": no such directory"#.to_string()),
-            (file.as_str(), format!("rootfs {file:?}: not a directory")),
-            ("/", r#"rootfs "/": cannot be the host's root directory"#.to_string()),
-            (
-                "../../../../../../..",
-                r#"rootfs "../../../../../../..": cannot be the host's root directory"#.to_string(),
-            ),
-        ];
-        for (path, want) in cases {
-            assert_eq!(check(path).unwrap_err().to_string(), want);
-        }
-        assert!(check(".").unwrap().starts_with('/'));
-    }
+    chdir(dir).map_err(Error::Chroot)?;
+    chroot(".").map_err(Error::Chroot)?;
+    chdir("/").map_err(Error::Chroot)
 }

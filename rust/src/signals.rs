@@ -1,11 +1,22 @@
-// Forwarding SPEC's signals to one pid; the second SIGINT-or-SIGTERM becomes SIGKILL.
+//! Forwarding SPEC's signals to one pid; the second SIGINT-or-SIGTERM becomes SIGKILL.
 
 use nix::errno::Errno;
-use nix::sys::signal::{SigHandler, SigSet, Signal, kill, signal};
+use nix::sys::signal::{SigSet, Signal, kill};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::Pid;
 
-use crate::errs::{Error, sys};
+use crate::errs::text;
+
+/// What can go wrong while blocking or reading signals.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("blocking signals: {}", text(*.0))]
+    Block(Errno),
+    #[error("signalfd: {}", text(*.0))]
+    Signalfd(Errno),
+    #[error("reading signals: {}", text(*.0))]
+    Read(Errno),
+}
 
 /// The signals mvrc passes on to the container's PID 1 (SPEC, "Lifecycle").
 pub const FORWARDED: [Signal; 7] = [
@@ -28,8 +39,8 @@ impl Signals {
         let mut mask = SigSet::empty();
         FORWARDED.iter().for_each(|s| mask.add(*s));
         mask.add(Signal::SIGCHLD);
-        mask.thread_block().map_err(sys("blocking signals"))?;
-        SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC).map(Signals).map_err(sys("signalfd"))
+        mask.thread_block().map_err(Error::Block)?;
+        SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC).map(Signals).map_err(Error::Signalfd)
     }
 
     /// Waits for the next signal.
@@ -41,7 +52,7 @@ impl Signals {
                     Err(_) => continue,
                 },
                 Ok(None) | Err(Errno::EINTR) => continue,
-                Err(errno) => return Err(sys("reading signals")(errno)),
+                Err(errno) => return Err(Error::Read(errno)),
             }
         }
     }
@@ -77,19 +88,6 @@ impl Forwarder {
         // The target may be exiting already; its SIGCHLD ends the wait.
         let _ = kill(pid, self.translate(sig));
     }
-}
-
-/// Gives the command the signal state of a fresh process: nothing blocked, and
-/// the forwarded signals and SIGPIPE back to their defaults. An ignored
-/// disposition survives execve: the caller may have ignored some (nohup), and
-/// Rust's runtime ignores SIGPIPE.
-pub fn restore_defaults() -> Result<(), Error> {
-    let failed = |source| sys("restoring signals")(source);
-    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
-        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
-        unsafe { signal(sig, SigHandler::SigDfl) }.map_err(failed)?;
-    }
-    SigSet::empty().thread_set_mask().map_err(failed)
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-// The shared unit vectors of testdata/unit, read by every module's tests: the same inputs and
-// expected outputs the Go twin's tests read (go/internal/vectors).
+//! The shared unit vectors of testdata/unit, read by every module's tests: the same inputs and
+//! expected outputs the Go twin's tests read (go/internal/vectors).
 
 use serde_json::Value;
 use std::path::Path;
@@ -18,5 +18,32 @@ pub fn normalize(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
         Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
         other => other,
+    }
+}
+
+/// serde for an OsString field of a vector: as a JSON string (the vectors are UTF-8).
+pub mod os {
+    use std::ffi::OsString;
+
+    pub fn serialize<S: serde::Serializer>(value: &OsString, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string_lossy())
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<OsString, D::Error> {
+        <String as serde::Deserialize>::deserialize(d).map(OsString::from)
+    }
+}
+
+/// serde for a list of OsStrings: a JSON list of strings.
+pub mod os_list {
+    use std::ffi::OsString;
+
+    pub fn serialize<S: serde::Serializer>(value: &[OsString], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(value.iter().map(|v| v.to_string_lossy()))
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<OsString>, D::Error> {
+        <Vec<String> as serde::Deserialize>::deserialize(d)
+            .map(|v| v.into_iter().map(OsString::from).collect())
     }
 }

@@ -146,11 +146,12 @@ func (s *Staged) ownBelowDir(path string) error {
 	return s.own(filepath.Join(s.Dir, strings.Split(rel, string(filepath.Separator))[0]))
 }
 
-// Command runs a twin as the test user with a clean environment (only PATH; append TERM or
+// Command runs a twin as the test user with a clean environment (PATH, and TMPDIR: anything a
+// twin left in its temp directory is then found by PrivateTempDir's owner; append TERM or
 // anything else to Env when a test wants it). Pdeathsig: a dying test leaves no mvrc behind.
 func (s *Staged) Command(ctx context.Context, twin Twin, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, twin.Path, args...)
-	cmd.Env = []string{"PATH=" + HostPath}
+	cmd.Env = []string{"PATH=" + HostPath, "TMPDIR=" + os.TempDir()}
 	cmd.Dir = s.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.Cred, Pdeathsig: syscall.SIGKILL}
 	// A container that outlives its mvrc holds our pipes open; Wait gives up on them after this.
@@ -169,4 +170,11 @@ func (s *Staged) own(path string) error {
 		}
 		return os.Lchown(p, int(s.Cred.Uid), int(s.Cred.Gid))
 	})
+}
+
+// AsCaller makes the twins run as the suite's own user from now on, root when the suite runs
+// as root (CI): the cases for root running mvrc, to whom SPEC's rules apply the same.
+func (s *Staged) AsCaller() {
+	s.Cred = nil
+	s.UID, s.GID = os.Getuid(), os.Getgid()
 }

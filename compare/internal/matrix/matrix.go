@@ -27,6 +27,20 @@ type Outcome struct {
 		Inside    string `json:"inside"`
 		Outside   string `json:"outside"`
 	} `json:"verdicts"`
+	Work *Work `json:"work"`
+}
+
+// Work mirrors bench/isolation.Work: what the runtime did for one container, seen from inside.
+type Work struct {
+	Namespaces []string `json:"namespaces"`
+	Mounts     int      `json:"mounts"`
+	Dev        int      `json:"dev"`
+	Sys        string   `json:"sys"`
+	Root       string   `json:"root"`
+	Caps       int      `json:"caps"`
+	CapsOf     int      `json:"capsOf"`
+	Seccomp    string   `json:"seccomp"`
+	Lo         string   `json:"lo"`
 }
 
 // Read loads a matrix file.

@@ -62,6 +62,7 @@ type Row struct {
 	Runtime string
 	Summary Summary
 	Ratio   float64 // value/best: 1 for the best; above 1 (times slower) when lower is better, below 1 (a fraction of the best) when higher is
+	Floor   float64 // value/floor's value (0: no floor in the file): what the row costs over the least a start can do
 	Missing string  // not measured: the runtime's reason
 }
 
@@ -86,9 +87,16 @@ func (f *File) Rows(fig Figure) []Row {
 		}
 		rows = append(rows, Row{Runtime: rt, Summary: s})
 	}
+	var floor float64
+	if values := f.Samples[Key{fig.Bench, f.Get("floor"), fig.Unit}]; len(values) > 0 {
+		floor = Summarize(values).Center
+	}
 	for i := range rows {
 		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && best > 0 {
 			rows[i].Ratio = c / best
+		}
+		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && floor > 0 {
+			rows[i].Floor = c / floor
 		}
 	}
 	return rows

@@ -11,7 +11,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
@@ -21,16 +20,19 @@ import (
 	"mvrc/internal/parent"
 )
 
-// The main goroutine keeps the main OS thread for the whole run: the parent's child dies
-// with the thread that cloned it (Pdeathsig), and the child execs from the thread that
-// holds its parent-death signal.
-func init() { runtime.LockOSThread() }
-
-func main() {
-	start := time.Now()
+// The child stage runs from init, where the runtime still holds the main goroutine on the
+// main thread: its ids, capabilities, parent-death signal and execve all belong to that one
+// thread, and no LockOSThread means no extra template thread to start (and to end at execve).
+func init() {
 	if os.Args[0] == "mvrc-child" {
 		child.Run()
 	}
+}
+
+// The parent locks no thread: its child's parent-death signal fires when the thread that
+// cloned it ends, and the Go runtime ends a thread only when a goroutine locked to it exits.
+func main() {
+	start := time.Now()
 	os.Exit(run(start))
 }
 

@@ -8,11 +8,11 @@ import (
 	"mvrc/internal/errs"
 )
 
-// Kept is Docker's default set, in the kernel's order. COMMAND is root of its user
+// kept is Docker's default set, in the kernel's order. COMMAND is root of its user
 // namespace: with every capability it could remount a read-only / or /sys writable
 // (CAP_SYS_ADMIN), or mount what it likes. The bounding set caps what any execve below
 // us can gain.
-var Kept = []uintptr{
+var kept = []uintptr{
 	unix.CAP_CHOWN,
 	unix.CAP_DAC_OVERRIDE,
 	unix.CAP_FOWNER,
@@ -29,21 +29,21 @@ var Kept = []uintptr{
 	unix.CAP_SETFCAP,
 }
 
-// Mask is Kept as the bit mask /proc/PID/status shows (CapBnd, CapEff).
-func Mask() uint64 {
+// mask is kept as the bit mask /proc/PID/status shows (CapBnd, CapEff).
+func mask() uint64 {
 	var mask uint64
-	for _, c := range Kept {
+	for _, c := range kept {
 		mask |= 1 << c
 	}
 	return mask
 }
 
-// DropBounding removes every capability but Kept from the bounding set. It needs
+// DropBounding removes every capability but kept from the bounding set. It needs
 // CAP_SETPCAP, so it runs while we are still root of the namespace, before the identity.
 // The kernel may know more capabilities than our headers, so ask it until it says EINVAL.
 func DropBounding() error {
 	for c := uintptr(0); ; c++ {
-		if Mask()&(1<<c) != 0 {
+		if mask()&(1<<c) != 0 {
 			continue
 		}
 		err := unix.Prctl(unix.PR_CAPBSET_DROP, c, 0, 0, 0)

@@ -16,11 +16,11 @@ import (
 	"mvrc/internal/spec"
 )
 
-// Root is where cgroup v2 is mounted.
-const Root = "/sys/fs/cgroup"
+// root is where cgroup v2 is mounted.
+const root = "/sys/fs/cgroup"
 
-// Group is the per-container cgroup the parent made; Remove deletes it.
-type Group struct{ dir string }
+// Cgroup is the per-container cgroup the parent made; Remove deletes it.
+type Cgroup struct{ dir string }
 
 // Check finds where the container's cgroup goes and makes sure every limit asked for can be
 // set there, before any namespace is created. It returns that directory: the PARENT of the
@@ -30,32 +30,32 @@ type Group struct{ dir string }
 // so the container's cgroup is a sibling of the caller's.
 func Check(l spec.Limits) (string, error) {
 	flag, controllers := wanted(l)
-	refuse := func(reason string) (string, error) {
-		return "", errs.Failf("%s needs a delegated cgroup v2: %s", flag, reason)
+	refuse := func(reason error) (string, error) {
+		return "", errs.Failf("%s needs a delegated cgroup v2: %w", flag, reason)
 	}
 	var fs unix.Statfs_t
-	if err := unix.Statfs(Root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
-		return refuse(Root + " is not cgroup2")
+	if err := unix.Statfs(root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
+		return refuse(fmt.Errorf("%s is not cgroup2", root))
 	}
 	data, err := os.ReadFile("/proc/self/cgroup")
 	if err != nil {
-		return refuse(errs.Errno(err))
+		return refuse(err)
 	}
 	dir, err := parentDir(string(data))
 	if err != nil {
-		return refuse(err.Error())
+		return refuse(err)
 	}
 	if unix.Access(dir, unix.W_OK) != nil {
-		return refuse("no write access to " + dir)
+		return refuse(fmt.Errorf("no write access to %s", dir))
 	}
 	data, err = os.ReadFile(filepath.Join(dir, "cgroup.subtree_control"))
 	if err != nil {
-		return refuse(errs.Errno(err))
+		return refuse(err)
 	}
 	enabled := strings.Fields(string(data))
 	for _, c := range controllers {
 		if !slices.Contains(enabled, c) {
-			return refuse("the " + c + " controller is not delegated")
+			return refuse(fmt.Errorf("the %s controller is not delegated", c))
 		}
 	}
 	return dir, nil
@@ -63,10 +63,10 @@ func Check(l spec.Limits) (string, error) {
 
 // Enter makes mvrc-PID under parent, writes the limits and moves pid in, before the child
 // goes on, so that nothing it runs escapes the limits.
-func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
-	g := &Group{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
+func Enter(parent string, pid int, l spec.Limits) (*Cgroup, error) {
+	g := &Cgroup{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
-		return nil, errs.Failf("cgroup %s: %s", g.dir, errs.Errno(err))
+		return nil, errs.Failf("cgroup %s: %w", g.dir, err)
 	}
 	files := [][2]string{}
 	if l.Memory > 0 {
@@ -82,14 +82,14 @@ func Enter(parent string, pid int, l spec.Limits) (*Group, error) {
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(g.dir, f[0]), []byte(f[1]), 0); err != nil {
 			g.Remove()
-			return nil, errs.Failf("cgroup %s: writing %s: %s", g.dir, f[0], errs.Errno(err))
+			return nil, errs.Failf("cgroup %s: writing %s: %w", g.dir, f[0], err)
 		}
 	}
 	return g, nil
 }
 
 // Remove deletes the cgroup once its processes are gone.
-func (g *Group) Remove() {
+func (g *Cgroup) Remove() {
 	if g != nil {
 		_ = unix.Rmdir(g.dir)
 	}
@@ -119,13 +119,17 @@ func parentDir(procSelfCgroup string) (string, error) {
 			if own == "/" {
 				return "", fmt.Errorf("mvrc runs in the root cgroup, which has no parent")
 			}
-			return filepath.Join(Root, path.Dir(own)), nil
+			return filepath.Join(root, path.Dir(own)), nil
 		}
 	}
 	return "", fmt.Errorf("no cgroup v2 entry in /proc/self/cgroup")
 }
 
-// cpuMax is cpu.max's text for --cpus: QUOTA PERIOD in microseconds, period 100ms.
+// cpuPeriod is cpu.max's period in microseconds (100ms): --cpus N allows N periods' worth
+// of CPU time per period.
+const cpuPeriod = 100000
+
+// cpuMax is cpu.max's text for --cpus: QUOTA PERIOD, in microseconds.
 func cpuMax(cpus float64) string {
-	return fmt.Sprintf("%d 100000", int64(cpus*100000))
+	return fmt.Sprintf("%d %d", int64(cpus*cpuPeriod), cpuPeriod)
 }

@@ -1,21 +1,22 @@
-// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair.
+// Package channel is the parent/child protocol over one SOCK_SEQPACKET socketpair, drawn
+// once, here (the Rust twin's channel.rs draws the same):
 //
-//	parent (host)                                   child (new namespaces)
-//	─────────────                                   ──────────────────────
-//	socketpair; clone/re-exec ─────────────────────▶ starts, blocked in recv
-//	send S + spec (JSON) ──────────────────────────▶ concatenate, decode spec
-//	  ... more S chunks, then an empty S (the end)
-//	write uid_map, setgroups, gid_map
-//	(newuidmap/newgidmap for ranges)
-//	cgroup, pid-file
-//	send M (mapped) ───────────────────────────────▶ hostname, rootfs
-//	  -t: + the caller's window size                 -t: open a pty from the container's
-//	                          ◀───────────────────── devpts, send T + its master (SCM_RIGHTS)
-//	                                                 network, identity, workdir, lookup
-//	                          ◀───────────────────── on failure: E + code + line; exit
-//	                          ◀───────────────────── on success: execve closes the CLOEXEC end (EOF)
-//	recv: EOF → running / E → print the line, exit with the code
-//	-t: raw mode, relay the master ⇄ stdin/stdout
+//	parent (host, the caller's ids)                  child (new namespaces)
+//	───────────────────────────────                  ──────────────────────
+//	socketpair; clone ──────────────────────────────▶ starts, blocked in recv
+//	[Go only] S + the spec (binary), in chunks,
+//	  then an empty S ──────────────────────────────▶ decode the spec
+//	write uid_map, "deny" to setgroups, gid_map
+//	  (newuidmap/newgidmap for ranges)
+//	cgroup, pid file
+//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs
+//	  -t: + the caller's window size                  -t: open a pty of the container's
+//	                        ◀─────────────────────── devpts; T + its master (SCM_RIGHTS)
+//	                                                  → network → identity → workdir → command
+//	                        ◀─────────────────────── failure: E + exit code + line; exit
+//	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
+//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//	-t: the caller's terminal raw, relay master ⇄ stdin/stdout
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
@@ -26,20 +27,21 @@ package channel
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
 
 // The closed set of messages.
 const (
-	msgSpec   = 'S' // parent → child: a chunk of the Spec as JSON; an empty one ends it
+	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
 	msgMapped = 'M' // parent → child: id maps written, go on; with -t, the window size follows
 	msgTTY    = 'T' // child → parent: the pty's master, as SCM_RIGHTS
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
@@ -48,47 +50,42 @@ const (
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
 const maxMessage = 64 << 10
 
-// ChildFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
-const ChildFD = 3
+// childFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
+const childFD = 3
 
-// Parent is the host's end.
-type Parent struct{ fd int }
+// ParentEnd is the host's end.
+type ParentEnd struct{ fd int }
 
-// Child is the container's end.
-type Child struct{ fd int }
+// ChildEnd is the container's end; close-on-exec, so a successful execve closes it.
+type ChildEnd struct{ fd int }
 
-// Failure is a setup step that failed in the child.
-type Failure struct {
-	Code int
-	Line string
-}
-
-// New makes the pair; the child's end is returned as a file for cmd.ExtraFiles.
-func New() (*Parent, *os.File, error) {
+// Pair makes both ends. Both are close-on-exec: the user's command never inherits them.
+// The child's end is returned as a file for cmd.ExtraFiles, which hands it over as fd 3.
+func Pair() (*ParentEnd, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
-	return &Parent{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
+	return &ParentEnd{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
 }
 
 // SendMapped tells the child its id maps are in place. With -t it carries the caller's window
-// size, which the child gives its pty before COMMAND can ask for it.
-func (p *Parent) SendMapped(size *unix.Winsize) error {
+// size (rows, columns, x and y pixels, big-endian), which the child gives its pty before
+// COMMAND can ask for it.
+func (p *ParentEnd) SendMapped(size *unix.Winsize) error {
 	msg := []byte{msgMapped}
 	if size != nil {
-		msg = binary.BigEndian.AppendUint16(msg, size.Row)
-		msg = binary.BigEndian.AppendUint16(msg, size.Col)
-		msg = binary.BigEndian.AppendUint16(msg, size.Xpixel)
-		msg = binary.BigEndian.AppendUint16(msg, size.Ypixel)
+		for _, v := range []uint16{size.Row, size.Col, size.Xpixel, size.Ypixel} {
+			msg = binary.BigEndian.AppendUint16(msg, v)
+		}
 	}
 	return send(p.fd, msg)
 }
 
 // slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
-func (p *Parent) SendSpec(s *spec.Spec) error {
-	data, err := json.Marshal(s)
+func (p *ParentEnd) SendSpec(s *spec.Spec) error {
+	data, err := s.MarshalBinary()
 	if err != nil {
 		return err
 	}
@@ -100,20 +97,21 @@ func (p *Parent) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
-// WaitExec blocks until the child execs (EOF: nil) or reports a failed step. With -t the
-// child's pty master comes first; it is returned (-1 without -t), and closed on failure.
-func (p *Parent) WaitExec() (master int, failure *Failure, err error) {
+// WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
+// its line and exit code). With -t the child's pty master comes first: it is returned (-1
+// without -t), and closed on failure.
+func (p *ParentEnd) WaitExec() (master int, err error) {
 	master = -1
 	for {
 		msg, fd, err := recvFD(p.fd)
 		switch {
 		case err == nil && len(msg) == 0:
-			return master, nil, nil
+			return master, nil
 		case err == nil && msg[0] == msgTTY && fd >= 0 && master < 0:
 			master = fd
 			continue
 		case err == nil && msg[0] == msgError && len(msg) >= 2:
-			failure = &Failure{Code: int(msg[1]), Line: string(msg[2:])}
+			err = errs.Codef(int(msg[1]), "%s", msg[2:])
 		case err == nil:
 			err = fmt.Errorf("channel: unexpected message %q", msg[0])
 		}
@@ -122,26 +120,26 @@ func (p *Parent) WaitExec() (master int, failure *Failure, err error) {
 				_ = unix.Close(open)
 			}
 		}
-		return -1, failure, err
+		return -1, err
 	}
 }
 
 // end slide
 
 // Close ends the parent's side; a child still waiting sees EOF and exits quietly.
-func (p *Parent) Close() error { return unix.Close(p.fd) }
+func (p *ParentEnd) Close() error { return unix.Close(p.fd) }
 
-// OpenChild takes over the inherited end and makes it close-on-exec, so that a successful
-// execve is what the parent sees as EOF.
-func OpenChild() (*Child, error) {
-	if _, err := unix.FcntlInt(ChildFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+// OpenChildEnd takes over the inherited end and makes it close-on-exec, so that a
+// successful execve is what the parent sees as EOF.
+func OpenChildEnd() (*ChildEnd, error) {
+	if _, err := unix.FcntlInt(childFD, unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
 		return nil, fmt.Errorf("channel: %w", err)
 	}
-	return &Child{fd: ChildFD}, nil
+	return &ChildEnd{fd: childFD}, nil
 }
 
 // ReceiveSpec reads the Spec the parent sends first: its chunks up to the empty one.
-func (c *Child) ReceiveSpec() (*spec.Spec, error) {
+func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 	var data []byte
 	for {
 		msg, err := c.expect(msgSpec)
@@ -154,7 +152,7 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 		data = append(data, msg[1:]...)
 	}
 	var s spec.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	if err := s.UnmarshalBinary(data); err != nil {
 		return nil, fmt.Errorf("channel: decoding spec: %w", err)
 	}
 	return &s, nil
@@ -162,9 +160,9 @@ func (c *Child) ReceiveSpec() (*spec.Spec, error) {
 
 // WaitMapped blocks until the parent has written the id maps; with -t it returns the
 // caller's window size.
-func (c *Child) WaitMapped() (*unix.Winsize, error) {
+func (c *ChildEnd) WaitMapped() (*unix.Winsize, error) {
 	msg, err := c.expect(msgMapped)
-	if err != nil || len(msg) < 9 {
+	if err != nil || len(msg) != 9 {
 		return nil, err
 	}
 	u := func(i int) uint16 { return binary.BigEndian.Uint16(msg[1+2*i:]) }
@@ -173,22 +171,25 @@ func (c *Child) WaitMapped() (*unix.Winsize, error) {
 
 // SendTerminal hands the pty's master to the parent: only a descriptor passed over the
 // socket crosses from the container's devpts to the host.
-func (c *Child) SendTerminal(master int) error {
+func (c *ChildEnd) SendTerminal(master int) error {
 	if err := unix.Sendmsg(c.fd, []byte{msgTTY}, unix.UnixRights(master), nil, 0); err != nil {
 		return fmt.Errorf("channel: send: %w", err)
 	}
 	return nil
 }
 
-// SendError reports a failed step; the parent prints the line and exits with code.
-func (c *Child) SendError(code int, line string) error {
-	return send(c.fd, append([]byte{msgError, byte(code)}, line...))
+// SendError hands a setup failure to the parent, which prints its line and exits with its
+// code. Nothing is left to do if the parent is gone: the child exits anyway.
+func (c *ChildEnd) SendError(err error) {
+	lines, code := errs.Report(err)
+	line := strings.TrimPrefix(lines[0], "mvrc: ")
+	_ = send(c.fd, append([]byte{msgError, byte(code)}, line...))
 }
 
 // Close ends the child's side (under --init, after COMMAND started: the parent's EOF).
-func (c *Child) Close() error { return unix.Close(c.fd) }
+func (c *ChildEnd) Close() error { return unix.Close(c.fd) }
 
-func (c *Child) expect(kind byte) ([]byte, error) {
+func (c *ChildEnd) expect(kind byte) ([]byte, error) {
 	msg, err := recv(c.fd)
 	switch {
 	case err != nil:

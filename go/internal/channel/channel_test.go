@@ -1,20 +1,20 @@
 package channel
 
 import (
-	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
 
 // pair returns both ends in this process; the child's end is normally fd 3 of the re-exec.
-func pair(t *testing.T) (*Parent, *Child) {
+func pair(t *testing.T) (*ParentEnd, *ChildEnd) {
 	t.Helper()
-	p, f, err := New()
+	p, f, err := Pair()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func pair(t *testing.T) (*Parent, *Child) {
 	}
 	f.Close()
 	t.Cleanup(func() { p.Close() })
-	return p, &Child{fd: fd}
+	return p, &ChildEnd{fd: fd}
 }
 
 func TestSpecThenMappedThenEOF(t *testing.T) {
@@ -45,41 +45,8 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 		t.Fatalf("WaitMapped = %+v, %v; want no size", size, err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
-	if master, failure, err := p.WaitExec(); master != -1 || failure != nil || err != nil {
-		t.Fatalf("WaitExec after EOF = %d, %+v, %v; want -1, nil, nil", master, failure, err)
-	}
-}
-
-// With -t the window size rides on MAPPED, and the master comes back before EOF.
-func TestTerminalTravels(t *testing.T) {
-	p, c := pair(t)
-	want := unix.Winsize{Row: 24, Col: 80, Xpixel: 640, Ypixel: 480}
-	if err := p.SendMapped(&want); err != nil {
-		t.Fatal(err)
-	}
-	if size, err := c.WaitMapped(); err != nil || size == nil || *size != want {
-		t.Fatalf("WaitMapped = %+v, %v; want %+v", size, err, want)
-	}
-	r, w, err := os.Pipe() // any descriptor will do: the test checks it is the same file
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if err := c.SendTerminal(int(w.Fd())); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	c.Close()
-	master, failure, err := p.WaitExec()
-	if master < 0 || failure != nil || err != nil {
-		t.Fatalf("WaitExec = %d, %+v, %v; want a descriptor", master, failure, err)
-	}
-	defer unix.Close(master)
-	if _, err := unix.Write(master, []byte("x")); err != nil {
-		t.Fatal(err)
-	}
-	if buf := make([]byte, 1); func() bool { n, _ := r.Read(buf); return n != 1 || buf[0] != 'x' }() {
-		t.Fatal("the passed descriptor is not the child's")
+	if master, err := p.WaitExec(); master != -1 || err != nil {
+		t.Fatalf("WaitExec after EOF = %d, %v; want -1, nil", master, err)
 	}
 }
 
@@ -100,13 +67,11 @@ func TestLargeSpecTravelsInChunks(t *testing.T) {
 
 func TestErrorReachesParent(t *testing.T) {
 	p, c := pair(t)
-	if err := c.SendError(127, `exec "nope": no such file or directory`); err != nil {
-		t.Fatal(err)
-	}
-	_, failure, err := p.WaitExec()
-	want := &Failure{Code: 127, Line: `exec "nope": no such file or directory`}
-	if err != nil || !reflect.DeepEqual(failure, want) {
-		t.Fatalf("WaitExec = %+v, %v; want %+v", failure, err, want)
+	c.SendError(errs.Codef(127, `exec "nope": no such file or directory`))
+	_, err := p.WaitExec()
+	lines, code := errs.Report(err)
+	if want := `mvrc: exec "nope": no such file or directory`; len(lines) != 1 || lines[0] != want || code != 127 {
+		t.Fatalf("WaitExec reports %q, %d; want %q, 127", lines, code, want)
 	}
 }
 
@@ -125,5 +90,39 @@ func TestMessagesArriveInOrder(t *testing.T) {
 	}
 	if _, err := c.ReceiveSpec(); err == nil {
 		t.Fatal("ReceiveSpec got MAPPED: want an error")
+	}
+}
+
+// With -t the window size rides on MAPPED, and the master comes back before EOF.
+func TestTerminalTravels(t *testing.T) {
+	p, c := pair(t)
+	want := unix.Winsize{Row: 24, Col: 80, Xpixel: 640, Ypixel: 480}
+	if err := p.SendMapped(&want); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := c.WaitMapped(); err != nil || size == nil || *size != want {
+		t.Fatalf("WaitMapped = %+v, %v; want %+v", size, err, want)
+	}
+	var pipe [2]int // any descriptor will do: the test checks it is the same file
+	if err := unix.Pipe2(pipe[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pipe[0])
+	if err := c.SendTerminal(pipe[1]); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(pipe[1])
+	c.Close()
+	master, err := p.WaitExec()
+	if master < 0 || err != nil {
+		t.Fatalf("WaitExec = %d, %v; want a descriptor", master, err)
+	}
+	defer unix.Close(master)
+	buf := make([]byte, 1)
+	if _, err := unix.Write(master, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := unix.Read(pipe[0], buf); n != 1 || buf[0] != 'x' {
+		t.Fatal("the passed descriptor is not the child's")
 	}
 }

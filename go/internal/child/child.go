@@ -13,25 +13,31 @@ import (
 
 	"mvrc/internal/caps"
 	"mvrc/internal/channel"
+	"mvrc/internal/command"
+	"mvrc/internal/confine"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
-	"mvrc/internal/lookup"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/network"
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/spec"
 	"mvrc/internal/terminal"
 )
 
 // slide: child
 
-// Run is the child's main; it never returns. The caller must hold the main OS thread
-// (runtime.LockOSThread): pdeathsig and the final execve belong to that thread.
+// Run is the child's main; it never returns. The caller must hold the main OS thread (run
+// it from init): ids, pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
-	ch, err := channel.OpenChild()
+	// The sealed copy of mvrc we were started from (see sealed): the kernel holds it as our
+	// executable; a descriptor in --init's PID 1 would outlive the setup.
+	_ = unix.Close(sealed.ChildFD)
+	ch, err := channel.OpenChildEnd()
 	if err != nil {
 		os.Exit(errs.Failed)
 	}
@@ -51,27 +57,38 @@ func Run() {
 	if s.Init {
 		runInit(ch, s, path)
 	}
-	fail(ch, lookup.Exec(path, s.Command, s.Env))
+	fail(ch, command.Exec(path, s.Command, s.Env))
 }
 
 // end slide
 
 // setup does every step between the maps and the exec, in design.md's order, and returns
 // the file COMMAND runs from. size is the caller's window size under -t.
-func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) {
-	t := debug.New(s.Debug)
-	if err := becomeRoot(s); err != nil {
+func setup(s *spec.Spec, ch *channel.ChildEnd, size *unix.Winsize) (string, error) {
+	timer := debug.New(s.Debug)
+	// What the child cost before its first step: the Go child's exec and runtime start.
+	timer.Report("child-runtime", debug.CPU())
+	// Before the first change of id, while the caller's /proc is still mounted.
+	parent, err := confine.WatchParent()
+	if err != nil {
+		return "", err
+	}
+	defer parent.Close()
+	if err := becomeRoot(s, parent); err != nil {
+		return "", err
+	}
+	if err := ownCgroupNamespace(s); err != nil {
 		return "", err
 	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
 	// namespace, chroot into a tree without /proc).
 	denied := setgroupsDenied()
 	if namespaces.Has(s.Namespaces, "uts") {
-		if err := t.Time("hostname", func() error { return setHostname(s.Hostname) }); err != nil {
+		if err := timer.Time("hostname", func() error { return setHostname(s.Hostname) }); err != nil {
 			return "", err
 		}
 	}
-	if err := t.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
+	if err := timer.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
 		return "", err
 	}
 	if s.TTY {
@@ -80,7 +97,7 @@ func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) 
 		}
 	}
 	if namespaces.Has(s.Namespaces, "net") {
-		if err := t.Time("network", network.LoopbackUp); err != nil {
+		if err := timer.Time("network", network.LoopbackUp); err != nil {
 			return "", err
 		}
 	}
@@ -88,13 +105,17 @@ func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) 
 	if err := caps.DropBounding(); err != nil {
 		return "", err
 	}
-	if err := t.Time("identity", func() error { return setIdentity(s.User, denied) }); err != nil {
+	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied, s.Init, parent) }); err != nil {
+		return "", err
+	}
+	// As COMMAND's identity, which then owns the keyring.
+	if err := confine.NewSessionKeyring(); err != nil {
 		return "", err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
 		return "", err
 	}
-	path, err := lookup.Find(s.Command[0], lookup.PathOf(s.Env))
+	path, err := command.Find(s.Command[0], command.PathOf(s.Env))
 	if err != nil {
 		return "", err
 	}
@@ -108,8 +129,12 @@ func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) 
 			return "", err
 		}
 	}
-	// Last, so that nothing opened above is missed; before the fork of --init too.
-	if err := closeOnExec(); err != nil {
+	if err := confine.NoNewPrivs(); err != nil {
+		return "", err
+	}
+	// Last, so that nothing opened above is missed (the channel's end too: its closing on
+	// exec is the parent's EOF); before the fork of --init too.
+	if err := fds.CloseOnExec(); err != nil {
 		return "", err
 	}
 	return path, nil
@@ -118,17 +143,27 @@ func setup(s *spec.Spec, ch *channel.Child, size *unix.Winsize) (string, error) 
 // becomeRoot takes the namespace's root ids as soon as they exist, when mapped: the files
 // and directories the mounts create must belong to a mapped id, and our host id may not be
 // mapped at all (--uid-map 0:100000:65536).
-func becomeRoot(s *spec.Spec) error {
+func becomeRoot(s *spec.Spec, parent *confine.Parent) error {
 	if !namespaces.Has(s.Namespaces, "user") || !idmap.Contains(s.UIDMaps, 0) || !idmap.Contains(s.GIDMaps, 0) {
 		return nil
 	}
-	if err := syscall.Setresgid(0, 0, 0); err != nil {
-		return errs.Failf("setresgid 0: %w", err)
+	if err := setThreadIDs(spec.User{}); err != nil {
+		return err
 	}
-	if err := syscall.Setresuid(0, 0, 0); err != nil {
-		return errs.Failf("setresuid 0: %w", err)
+	return parent.Rearm()
+}
+
+// ownCgroupNamespace starts a cgroup namespace again once the parent has moved us into the
+// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted at the
+// caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
+func ownCgroupNamespace(s *spec.Spec) error {
+	if !namespaces.Has(s.Namespaces, "cgroup") || !s.Limits.Any() {
+		return nil
 	}
-	return setPdeathsig()
+	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+		return errs.Failf("creating the cgroup namespace: %w", err)
+	}
+	return nil
 }
 
 // slide: hostname
@@ -144,26 +179,54 @@ func setHostname(name string) error {
 // end slide
 
 // setIdentity becomes --user, after every mount (they need the namespace's root).
-// Go's syscall versions change every thread of the process: the kernel keeps credentials
-// per thread, and the one that execs must have them.
-func setIdentity(u spec.User, setgroupsDenied bool) error {
+// The kernel keeps credentials per thread. Without --init, this thread's are enough: it
+// execs, and execve ends every other thread. --init's PID 1 lives on with the runtime's
+// threads, so there Go's syscall versions change them all (each call stops every thread).
+func setIdentity(u spec.User, setgroupsDenied, init bool, parent *confine.Parent) error {
+	setgroups, setIDs := unix.Setgroups, setThreadIDs
+	if init {
+		setgroups, setIDs = syscall.Setgroups, setProcessIDs
+	}
 	// With setgroups denied (one mapped id) the kernel refuses setgroups(2); the process
 	// then has no supplementary groups to drop anyway.
 	if !setgroupsDenied {
-		if err := syscall.Setgroups([]int{}); err != nil {
+		if err := setgroups(nil); err != nil {
 			return errs.Failf("setgroups: %w", err)
 		}
 	}
+	if err := setIDs(u); err != nil {
+		return err
+	}
+	if err := dropInheritable(); err != nil {
+		return err
+	}
+	// A change of effective id clears the parent-death signal: set it again, on the
+	// locked thread that will exec, and check that mvrc still lives.
+	return parent.Rearm()
+}
+
+// setThreadIDs sets this thread's real, effective and saved ids with raw system calls:
+// Go's syscall.Setres*id stop every thread of the process with a signal to change them
+// all (about 0.2 ms a call). The caller runs on the main thread, which execs.
+func setThreadIDs(u spec.User) error {
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESGID, uintptr(u.GID), uintptr(u.GID), uintptr(u.GID)); e != 0 {
+		return errs.Failf("setresgid %d: %w", u.GID, e)
+	}
+	if _, _, e := unix.RawSyscall(unix.SYS_SETRESUID, uintptr(u.UID), uintptr(u.UID), uintptr(u.UID)); e != 0 {
+		return errs.Failf("setresuid %d: %w", u.UID, e)
+	}
+	return nil
+}
+
+// setProcessIDs sets the ids of every thread of the process.
+func setProcessIDs(u spec.User) error {
 	if err := syscall.Setresgid(int(u.GID), int(u.GID), int(u.GID)); err != nil {
 		return errs.Failf("setresgid %d: %w", u.GID, err)
 	}
 	if err := syscall.Setresuid(int(u.UID), int(u.UID), int(u.UID)); err != nil {
 		return errs.Failf("setresuid %d: %w", u.UID, err)
 	}
-	if err := dropInheritable(); err != nil {
-		return err
-	}
-	return setPdeathsig()
+	return nil
 }
 
 // dropInheritable empties the inheritable set, and with it the ambient one: the parent lent
@@ -182,15 +245,6 @@ func dropInheritable() error {
 	return nil
 }
 
-// setPdeathsig makes the kernel kill us when mvrc dies. A change of effective id clears
-// it, so every setres*id above is followed by this; on the locked thread that will exec.
-func setPdeathsig() error {
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
-		return errs.Failf("prctl: %w", err)
-	}
-	return nil
-}
-
 // newSession makes us the leader of a new session without a controlling terminal: the
 // caller's terminal stays bound at /dev/tty, and a process in the caller's session could
 // push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226, bubblewrap's escape).
@@ -201,21 +255,18 @@ func newSession() error {
 	return nil
 }
 
-// openTerminal makes the container's pty our stdio (-t) and hands its master to the parent.
-func openTerminal(ch *channel.Child, owner spec.User, size *unix.Winsize) error {
-	master, err := terminal.Open(owner, size)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(master) // the parent holds it now
-	return ch.SendTerminal(master)
-}
-
 // setgroupsDenied reads /proc/self/setgroups: the parent writes "deny" for an unprivileged
-// gid map.
+// gid map. Plain system calls: os.ReadFile would first set up the runtime's network poller,
+// which a /proc file never uses.
 func setgroupsDenied() bool {
-	data, err := os.ReadFile("/proc/self/setgroups")
-	return err == nil && strings.TrimSpace(string(data)) == "deny"
+	fd, err := unix.Open("/proc/self/setgroups", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 16)
+	n, err := unix.Read(fd, buf)
+	return err == nil && strings.TrimSpace(string(buf[:n])) == "deny"
 }
 
 func setWorkdir(dir string) error {
@@ -229,35 +280,41 @@ func setWorkdir(dir string) error {
 	return errs.Failf("workdir %q: %w", dir, err)
 }
 
-// closeOnExec marks every descriptor above stderr close-on-exec: the caller's inherited
-// ones (without the flag, execve passes them on, a way out of the container) and the
-// channel's end, whose closing on exec is the parent's EOF. COMMAND starts with 0, 1, 2.
-// One close_range(2): no loop over fds, no /proc (a chroot without mounts has none).
-func closeOnExec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
-}
-
-// runInit stays as PID 1 and starts COMMAND as PID 2; closing the channel tells the parent
+// runInit stays as PID 1 and starts COMMAND as its first child; closing the channel tells the parent
 // that COMMAND started.
-func runInit(ch *channel.Child, s *spec.Spec, path string) {
-	pid1, err := reaper.Start(path, s.Command, s.Env, s.TTY)
+func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
+	// Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
+	// execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		fail(ch, errs.Failf("prctl dumpable: %w", err))
+	}
+	init, err := reaper.Start(path, s.Command, s.Env, s.TTY)
 	if err != nil {
-		fail(ch, lookup.ExecError(s.Command[0], err))
+		fail(ch, err)
 	}
 	_ = ch.Close()
-	os.Exit(pid1.Wait())
+	os.Exit(init.Wait())
+}
+
+// openTerminal makes the container's pty our stdio (-t) and hands its master to the parent.
+func openTerminal(ch *channel.ChildEnd, owner spec.User, size *unix.Winsize) error {
+	if size == nil {
+		size = &unix.Winsize{}
+	}
+	master, err := terminal.Open(owner, size)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(master) // the parent holds it now
+	return ch.SendTerminal(master)
 }
 
 // slide: errors
 
 // fail sends the error to the parent, which prints the one line; the child stays silent.
-func fail(ch *channel.Child, err error) {
-	lines, code := errs.Report(err)
-	_ = ch.SendError(code, strings.TrimPrefix(lines[0], "mvrc: "))
-	os.Exit(code)
+func fail(ch *channel.ChildEnd, err error) {
+	ch.SendError(err)
+	os.Exit(errs.Code(err))
 }
 
 // end slide

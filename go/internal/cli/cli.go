@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"path"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -36,13 +37,13 @@ func Parse(args []string, caller Caller) (Result, error) {
 	case "run":
 		return parseRun(args[1:], caller)
 	case "version", "--version":
-		return printing(VersionLine, args[1:])
+		return printing(versionLine, args[1:])
 	case "help", "-h", "--help":
 		if len(args) == 1 {
-			return Result{Print: Usage}, nil
+			return Result{Print: usage}, nil
 		}
 		if args[1] == "run" {
-			return printing(RunUsage, args[2:])
+			return printing(runUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
 	}
@@ -71,7 +72,7 @@ func parseRun(args []string, caller Caller) (Result, error) {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	fs.SetInterspersed(false) // stop at ROOTFS: the rest belongs to COMMAND
-	fs.StringVar(&o.ns, "ns", "user,mount,pid,uts,ipc,net,cgroup", "")
+	fs.StringVar(&o.ns, "ns", strings.Join(namespaces.Default(), ","), "")
 	fs.StringVar(&o.hostname, "hostname", spec.DefaultHostname, "")
 	fs.StringArrayVarP(&o.env, "env", "e", nil, "")
 	fs.StringVarP(&o.workdir, "workdir", "w", "/", "")
@@ -98,7 +99,7 @@ func parseRun(args []string, caller Caller) (Result, error) {
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, errHelp) {
-			return Result{Print: RunUsage}, nil
+			return Result{Print: runUsage}, nil
 		}
 		return Result{}, flagError(err)
 	}
@@ -167,10 +168,13 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err := needsMount("--read-only", bool(o.readOnly), hasMount); err != nil {
 		return nil, err
 	}
-	for _, dir := range o.tmpfs {
-		if err := insidePath("--tmpfs", dir); err != nil {
+	tmpfs := []spec.Tmpfs{}
+	for _, text := range o.tmpfs {
+		t, err := spec.ParseTmpfs(text)
+		if err != nil {
 			return nil, err
 		}
+		tmpfs = append(tmpfs, t)
 	}
 	if err := needsMount("--tmpfs", len(o.tmpfs) > 0, hasMount); err != nil {
 		return nil, err
@@ -192,7 +196,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	return &spec.Spec{
 		Rootfs: fs.Arg(0), Command: fs.Args()[1:], Namespaces: ns, Hostname: hostname,
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
-		Binds: binds, Tmpfs: append([]string{}, o.tmpfs...), ReadOnly: bool(o.readOnly),
+		Binds: binds, Tmpfs: tmpfs, ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
 		TTY: bool(o.tty), PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
 	}, nil
@@ -220,8 +224,8 @@ func needsMount(flag string, given, hasMount bool) error {
 }
 
 // maps parses a repeatable --uid-map/--gid-map; the default maps root to the caller's own id.
-func maps(flag string, texts []string, own uint32, hasUser bool) ([]idmap.Map, error) {
-	parsed := []idmap.Map{}
+func maps(flag string, texts []string, own uint32, hasUser bool) ([]idmap.IDMap, error) {
+	parsed := []idmap.IDMap{}
 	for _, text := range texts {
 		m, err := idmap.Parse(flag, text)
 		if err != nil {
@@ -233,9 +237,9 @@ func maps(flag string, texts []string, own uint32, hasUser bool) ([]idmap.Map, e
 	case len(parsed) > 0 && !hasUser:
 		return nil, errs.Usagef("%s needs the user namespace", flag)
 	case !hasUser:
-		return []idmap.Map{}, nil
+		return []idmap.IDMap{}, nil
 	case len(parsed) == 0:
-		return []idmap.Map{{Container: 0, Host: own, Size: 1}}, nil
+		return []idmap.IDMap{{Container: 0, Host: own, Size: 1}}, nil
 	}
 	return parsed, nil
 }

@@ -63,7 +63,7 @@ func TestParseVectors(t *testing.T) {
 }
 
 func TestUsageFilesMatch(t *testing.T) {
-	for file, text := range map[string]string{"mvrc.txt": Usage, "run.txt": RunUsage} {
+	for file, text := range map[string]string{"mvrc.txt": usage, "run.txt": runUsage} {
 		if want := printed(t, file); text != want {
 			t.Errorf("usage text differs from testdata/usage/%s:\n%s", file, text)
 		}
@@ -75,18 +75,18 @@ func TestVersionMatchesFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := strings.TrimSpace(string(data)); Version != want {
-		t.Fatalf("Version = %q, VERSION file says %q", Version, want)
+	if want := strings.TrimSpace(string(data)); version != want {
+		t.Fatalf("Version = %q, VERSION file says %q", version, want)
 	}
-	if VersionLine != "mvrc "+Version+" (go)\n" {
-		t.Fatalf("VersionLine = %q", VersionLine)
+	if versionLine != "mvrc "+version+" (go)\n" {
+		t.Fatalf("VersionLine = %q", versionLine)
 	}
 }
 
 func printed(t *testing.T, what string) string {
 	t.Helper()
 	if what == "version" {
-		return VersionLine
+		return versionLine
 	}
 	data, err := os.ReadFile(filepath.Join(vectors.Root(t), "testdata", "usage", what))
 	if err != nil {

@@ -1,4 +1,5 @@
 // Flag-level errors: pflag's errors in design.md's wording, and switches that take no value.
+
 package cli
 
 import (
@@ -59,7 +60,7 @@ func flagError(err error) error {
 	case errors.As(err, &syntax):
 		return errs.Usagef("unknown flag %q", syntax.GetSpecifiedFlag())
 	}
-	return errs.Usagef("%s", err)
+	return errs.Usagef("%w", err)
 }
 
 // dashed spells a flag as the user typed it: -x inside a group of shorthands, else --name.

@@ -1,15 +1,16 @@
 // Usage texts and the version line. testdata/usage/*.txt hold the same bytes: the Rust twin
 // prints them too, and both test against the files.
+
 package cli
 
-// Version is mvrc's version; the repository's VERSION file says the same.
-const Version = "0.1.0"
+// version is mvrc's version; the repository's VERSION file says the same.
+const version = "0.1.0"
 
-// VersionLine is what `mvrc version` prints.
-const VersionLine = "mvrc " + Version + " (go)\n"
+// versionLine is what `mvrc version` prints.
+const versionLine = "mvrc " + version + " (go)\n"
 
-// Usage is `mvrc help`.
-const Usage = `Usage:  mvrc COMMAND
+// usage is `mvrc help`.
+const usage = `Usage:  mvrc COMMAND
 
 mvrc, the minimal viable rootless container: run a command in new namespaces
 as an unprivileged user, with no daemon and no setuid helper.
@@ -22,8 +23,8 @@ Commands:
 Run 'mvrc help run' for the options of run.
 `
 
-// RunUsage is `mvrc help run`.
-const RunUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
+// runUsage is `mvrc help run`.
+const runUsage = `Usage:  mvrc run [OPTIONS] ROOTFS COMMAND [ARG...]
 
 Run COMMAND in a new container whose root filesystem is ROOTFS.
 Options come first; parsing stops at ROOTFS or at "--".
@@ -38,10 +39,10 @@ Options:
       --gid-map C:H:N      gid map; beyond your own gid via newgidmap (repeatable, default "0:<your gid>:1")
   -v, --bind SRC:DST[:ro]  bind-mount host path SRC at DST inside; ":ro" read-only (repeatable)
       --read-only          mount the root filesystem read-only (default off)
-      --tmpfs DIR          a fresh tmpfs at DIR inside (repeatable)
+      --tmpfs DIR[:size=N] a fresh tmpfs at DIR inside, N bytes with k, m or g (repeatable, default size 64m)
       --overlay            throw-away writable layer over ROOTFS, which is never modified (default off)
       --chroot             enter ROOTFS with chroot(2); escapable, for teaching only (default off)
-      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is PID 2 (default off)
+      --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is its first child (default off)
   -i, --interactive        keep stdin attached; mvrc always does, so -i is for docker's habit (-it)
   -t, --tty                COMMAND gets a terminal of its own; stdin must be a terminal (default off)
       --memory BYTES       memory limit, suffix k, m or g; needs a delegated cgroup v2 (default none)

@@ -8,12 +8,12 @@ import (
 	"mvrc/internal/mounts"
 )
 
-// Nodes are bound from the host: a user namespace may not mknod(2), but it may bind a node
+// nodes are bound from the host: a user namespace may not mknod(2), but it may bind a node
 // that already exists, and these six give no access to any hardware.
-var Nodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
+var nodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
-// Links are the /dev symlinks programs expect.
-var Links = [][2]string{
+// links are the /dev symlinks programs expect.
+var links = [][2]string{
 	{"/dev/fd", "/proc/self/fd"},
 	{"/dev/stdin", "/proc/self/fd/0"},
 	{"/dev/stdout", "/proc/self/fd/1"},
@@ -21,13 +21,18 @@ var Links = [][2]string{
 	{"/dev/ptmx", "pts/ptmx"},
 }
 
-// Setup mounts /dev under root.
-func Setup(root *mounts.Root) error {
+// ShmSize bounds /dev/shm as docker does (the kernel's default is half of RAM).
+const ShmSize = "64m"
+
+// Setup mounts /dev under root; with the ipc namespace, its POSIX message queues at /dev/mqueue.
+func Setup(root *mounts.Root, newIPC bool) error {
 	if err := root.Mount("tmpfs", "/dev", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=65536k"); err != nil {
 		return err
 	}
-	for _, name := range Nodes {
-		if err := root.Bind("/dev/"+name, "/dev/"+name, false); err != nil {
+	// Read-only binds: I/O to a device goes on, but its inode is the host's, and a container
+	// whose root is the host's root could otherwise chmod or chown the host's /dev/null.
+	for _, name := range nodes {
+		if err := root.Bind("/dev/"+name, "/dev/"+name, true); err != nil {
 			return err
 		}
 	}
@@ -37,10 +42,15 @@ func Setup(root *mounts.Root) error {
 	if err := root.Mount("devpts", "/dev/pts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
 		return err
 	}
-	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777"); err != nil {
+	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size="+ShmSize); err != nil {
 		return err
 	}
-	for _, link := range Links {
+	if newIPC {
+		if err := root.Mount("mqueue", "/dev/mqueue", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+			return err
+		}
+	}
+	for _, link := range links {
 		if err := root.Symlink(link[1], link[0]); err != nil {
 			return err
 		}

@@ -5,7 +5,10 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 // The exit codes of SPEC; any other status is the command's own.
@@ -15,13 +18,13 @@ const (
 	NotFound   = 127 // COMMAND was not found in the container
 )
 
-// UsageHint is the second line printed after a usage error.
-const UsageHint = "Run 'mvrc help run' for usage."
+// usageHint is the second line printed after a usage error.
+const usageHint = "Run 'mvrc help run' for usage."
 
 // Error is a failure that knows its exit code. Its message is the line without "mvrc: ".
 type Error struct {
 	Code  int
-	Usage bool // a usage error also prints UsageHint
+	Usage bool // a usage error also prints usageHint
 	Err   error
 }
 
@@ -44,27 +47,29 @@ func Codef(code int, format string, args ...any) error {
 }
 
 // Report maps err to what mvrc prints and returns: the lines for stderr and the exit code.
-// An error that is not an *Error is a setup failure (125).
+// An error that is not an *Error is a setup failure (125). The op and path of an
+// *fs.PathError inside err are left out, once, here: the line already says what failed,
+// and "mvrc: rootfs "x": stat x: no such file or directory" would say it twice.
 func Report(err error) (lines []string, code int) {
 	line := "mvrc: " + err.Error()
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		line = strings.Replace(line, pathErr.Error(), pathErr.Err.Error(), 1)
+	}
 	var e *Error
 	if !errors.As(err, &e) {
 		return []string{line}, Failed
 	}
 	if e.Usage {
-		return []string{line, UsageHint}, e.Code
+		return []string{line, usageHint}, e.Code
 	}
 	return []string{line}, e.Code
 }
 
-// Errno returns the kernel's errno inside err as text ("operation not permitted"), or err's
-// own text when it carries none. Both twins print errno text in Go's lowercase wording.
-func Errno(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		return errno.Error()
-	}
-	return err.Error()
+// Code is the exit code of err: its own, or Failed for an error that is not an *Error.
+func Code(err error) int {
+	_, code := Report(err)
+	return code
 }
 
 // Status is the exit status mvrc reports for a process that ended with ws: its own exit
@@ -74,4 +79,24 @@ func Status(ws syscall.WaitStatus) int {
 		return 128 + int(ws.Signal())
 	}
 	return ws.ExitStatus()
+}
+
+// Shown is a path for an error line where it stands unquoted (`mount point DIR: ...`): as it
+// is, but each byte that is not UTF-8 as \xNN, the way %q shows it, so that a line is text and
+// both twins print the same one (testdata/unit/quote_bytes.json).
+func Shown(path string) string {
+	if utf8.ValidString(path) {
+		return path
+	}
+	var b strings.Builder
+	for i := 0; i < len(path); {
+		r, size := utf8.DecodeRuneInString(path[i:])
+		if r == utf8.RuneError && size == 1 {
+			fmt.Fprintf(&b, `\x%02x`, path[i])
+		} else {
+			b.WriteString(path[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
 }

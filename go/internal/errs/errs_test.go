@@ -3,6 +3,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"reflect"
 	"syscall"
 	"testing"
@@ -15,11 +16,13 @@ func TestReport(t *testing.T) {
 		lines []string
 		code  int
 	}{
-		{"usage", Usagef("unknown flag %q", "--x"), []string{`mvrc: unknown flag "--x"`, UsageHint}, Failed},
+		{"usage", Usagef("unknown flag %q", "--x"), []string{`mvrc: unknown flag "--x"`, usageHint}, Failed},
 		{"failure", Failf("mount proc on /proc: %w", syscall.EPERM), []string{"mvrc: mount proc on /proc: operation not permitted"}, Failed},
 		{"not found", Codef(NotFound, "exec %q: no such file or directory", "x"), []string{`mvrc: exec "x": no such file or directory`}, NotFound},
 		{"wrapped", fmt.Errorf("outer: %w", Codef(CannotExec, "inner")), []string{"mvrc: outer: inner"}, CannotExec},
 		{"plain error", errors.New("boom"), []string{"mvrc: boom"}, Failed},
+		{"path error", Failf("rootfs %q: %w", "x", &fs.PathError{Op: "stat", Path: "x", Err: syscall.ENOENT}), []string{`mvrc: rootfs "x": no such file or directory`}, Failed},
+		{"path error, not wrapped", &fs.PathError{Op: "open", Path: "/y", Err: syscall.EACCES}, []string{"mvrc: permission denied"}, Failed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lines, code := Report(tc.err)
@@ -27,21 +30,6 @@ func TestReport(t *testing.T) {
 				t.Fatalf("Report = %q, %d; want %q, %d", lines, code, tc.lines, tc.code)
 			}
 		})
-	}
-}
-
-func TestErrno(t *testing.T) {
-	for _, tc := range []struct {
-		err  error
-		want string
-	}{
-		{syscall.EPERM, "operation not permitted"},
-		{fmt.Errorf("open /x: %w", syscall.ENOENT), "no such file or directory"},
-		{errors.New("no errno here"), "no errno here"},
-	} {
-		if got := Errno(tc.err); got != tc.want {
-			t.Errorf("Errno(%v) = %q, want %q", tc.err, got, tc.want)
-		}
 	}
 }
 

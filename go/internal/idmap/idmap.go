@@ -6,24 +6,25 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"golang.org/x/sys/unix"
+
 	"mvrc/internal/errs"
 )
 
-// Map is one line of /proc/PID/uid_map or gid_map: SIZE ids from CONTAINER up are HOST up.
-type Map struct {
+// IDMap is one line of /proc/PID/uid_map or gid_map: SIZE ids from CONTAINER up are HOST up.
+type IDMap struct {
 	Container uint32 `json:"container"`
 	Host      uint32 `json:"host"`
 	Size      uint32 `json:"size"`
 }
 
 // Contains reports whether the container id is inside one of maps.
-func Contains(maps []Map, id uint32) bool {
+func Contains(maps []IDMap, id uint32) bool {
 	for _, m := range maps {
 		if id >= m.Container && uint64(id) < uint64(m.Container)+uint64(m.Size) {
 			return true
@@ -34,37 +35,37 @@ func Contains(maps []Map, id uint32) bool {
 
 // Parse reads C:H:N, each a decimal u32, SIZE >= 1. The kernel rejects a range whose end
 // wraps around u32, so we refuse it here with the usage line instead.
-func Parse(flag, text string) (Map, error) {
+func Parse(flag, text string) (IDMap, error) {
 	bad := errs.Usagef("invalid %s %q: want CONTAINER:HOST:SIZE", flag, text)
 	fields := strings.Split(text, ":")
 	if len(fields) != 3 {
-		return Map{}, bad
+		return IDMap{}, bad
 	}
 	var n [3]uint64
 	for i, f := range fields {
 		v, err := strconv.ParseUint(f, 10, 32)
 		if err != nil {
-			return Map{}, bad
+			return IDMap{}, bad
 		}
 		n[i] = v
 	}
 	if n[2] == 0 || n[0]+n[2] > math.MaxUint32 || n[1]+n[2] > math.MaxUint32 {
-		return Map{}, bad
+		return IDMap{}, bad
 	}
-	return Map{Container: uint32(n[0]), Host: uint32(n[1]), Size: uint32(n[2])}, nil
+	return IDMap{Container: uint32(n[0]), Host: uint32(n[1]), Size: uint32(n[2])}, nil
 }
 
-// Method is how a set of maps gets into /proc/PID/{uid,gid}_map.
-type Method string
+// Plan is how a set of maps gets into /proc/PID/{uid,gid}_map.
+type Plan string
 
 const (
-	Root   Method = "root"   // the caller is root: write every line directly
-	Direct Method = "direct" // only the caller's own id: the kernel lets its owner write it
-	Helper Method = "helper" // anything more: the setuid newuidmap/newgidmap check /etc/sub[ug]id
+	Root   Plan = "root"   // the caller is root: write every line directly
+	Direct Plan = "direct" // only the caller's own id: the kernel lets its owner write it
+	Helper Plan = "helper" // anything more: the setuid newuidmap/newgidmap check /etc/sub[ug]id
 )
 
-// Plan picks the method for maps written by a caller with id caller.
-func Plan(caller uint32, maps []Map) Method {
+// plan picks the plan for maps written by a caller whose own id is caller (0: root).
+func plan(caller uint32, maps []IDMap) Plan {
 	switch {
 	case caller == 0:
 		return Root
@@ -75,8 +76,8 @@ func Plan(caller uint32, maps []Map) Method {
 	}
 }
 
-// Lines is the text written to the map file: one "C H N" line per map.
-func Lines(maps []Map) string {
+// mapLines is the text of /proc/PID/uid_map (or gid_map): one "C H N" line per map, in order.
+func mapLines(maps []IDMap) string {
 	var b strings.Builder
 	for _, m := range maps {
 		fmt.Fprintf(&b, "%d %d %d\n", m.Container, m.Host, m.Size)
@@ -84,8 +85,8 @@ func Lines(maps []Map) string {
 	return b.String()
 }
 
-// HelperArgs is newuidmap's argv after its name: the pid, then every map in one call.
-func HelperArgs(pid string, maps []Map) []string {
+// helperArgs is newuidmap's argv after its name: the pid, then every map as three numbers.
+func helperArgs(pid string, maps []IDMap) []string {
 	args := []string{pid}
 	for _, m := range maps {
 		args = append(args, strconv.FormatUint(uint64(m.Container), 10),
@@ -96,33 +97,45 @@ func HelperArgs(pid string, maps []Map) []string {
 
 // slide: idmap
 // Write installs the uid maps, then the gid maps, of process pid.
-func Write(pid int, uid, gid uint32, uidMaps, gidMaps []Map) error {
-	if err := write(pid, "uid", Plan(uid, uidMaps), uidMaps); err != nil {
+func Write(pid int, uid, gid uint32, uidMaps, gidMaps []IDMap) error {
+	if err := writeMap(pid, "uid", plan(uid, uidMaps), uidMaps); err != nil {
 		return err
 	}
-	gidPlan := Plan(gid, gidMaps)
+	gidPlan := plan(gid, gidMaps)
 	if gidPlan == Direct {
 		// Since Linux 3.19 (CVE-2014-8989) an unprivileged gid_map needs setgroups
 		// denied first, or the process could drop a group that was denying it access.
 		path := fmt.Sprintf("/proc/%d/setgroups", pid)
-		if err := os.WriteFile(path, []byte("deny"), 0); err != nil {
-			return errs.Failf("writing setgroups: %s", errs.Errno(err))
+		if err := writeFile(path, "deny"); err != nil {
+			return errs.Failf("writing setgroups: %w", err)
 		}
 	}
-	return write(pid, "gid", gidPlan, gidMaps)
+	return writeMap(pid, "gid", gidPlan, gidMaps)
 }
 
 // end slide
 
-func write(pid int, kind string, method Method, maps []Map) error {
-	if method == Helper {
-		return runHelper("new"+kind+"map", HelperArgs(strconv.Itoa(pid), maps))
+func writeMap(pid int, kind string, p Plan, maps []IDMap) error {
+	if p == Helper {
+		return runHelper("new"+kind+"map", helperArgs(strconv.Itoa(pid), maps))
 	}
 	path := fmt.Sprintf("/proc/%d/%s_map", pid, kind)
-	if err := os.WriteFile(path, []byte(Lines(maps)), 0); err != nil {
-		return errs.Failf("writing %s map: %s", kind, errs.Errno(err))
+	if err := writeFile(path, mapLines(maps)); err != nil {
+		return errs.Failf("writing %s map: %w", kind, err)
 	}
 	return nil
+}
+
+// writeFile writes a /proc file with plain system calls: os.WriteFile would first set up the
+// runtime's network poller, which a /proc file never uses.
+func writeFile(path, text string) error {
+	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	_, err = unix.Write(fd, []byte(text))
+	return err
 }
 
 // runHelper runs newuidmap/newgidmap. Its failure reads "ERRNO TEXT" when it cannot start,
@@ -140,7 +153,7 @@ func runHelper(name string, args []string) error {
 		// Not on PATH: what execve says for a missing file, as the Rust twin reports it.
 		return errs.Failf("%s: %s", name, syscall.ENOENT)
 	case !errors.As(err, &exit):
-		return errs.Failf("%s: %s", name, errs.Errno(err))
+		return errs.Failf("%s: %w", name, err)
 	}
 	if ws := exit.Sys().(syscall.WaitStatus); ws.Signaled() {
 		return errs.Failf("%s: killed by signal %d", name, ws.Signal())

@@ -15,7 +15,7 @@ type vector struct {
 	Flag   string          `json:"flag"`
 	In     *string         `json:"in"`
 	Caller uint32          `json:"caller"`
-	Maps   []Map           `json:"maps"`
+	Maps   []IDMap         `json:"maps"`
 	Want   json.RawMessage `json:"want"`
 	Error  string          `json:"error"`
 	Args   []string        `json:"args"`
@@ -45,7 +45,7 @@ func checkParse(t *testing.T, v vector) {
 		}
 		return
 	}
-	var want Map
+	var want IDMap
 	if err := json.Unmarshal(v.Want, &want); err != nil {
 		t.Fatal(err)
 	}
@@ -55,25 +55,25 @@ func checkParse(t *testing.T, v vector) {
 }
 
 func checkPlan(t *testing.T, v vector) {
-	var want Method
+	var want Plan
 	if err := json.Unmarshal(v.Want, &want); err != nil {
 		t.Fatal(err)
 	}
-	if got := Plan(v.Caller, v.Maps); got != want {
-		t.Fatalf("Plan(%d, %+v) = %q, want %q", v.Caller, v.Maps, got, want)
+	if got := plan(v.Caller, v.Maps); got != want {
+		t.Fatalf("plan(%d, %+v) = %q, want %q", v.Caller, v.Maps, got, want)
 	}
-	if got := Lines(v.Maps); got != v.Lines {
-		t.Fatalf("Lines(%+v) = %q, want %q", v.Maps, got, v.Lines)
+	if got := mapLines(v.Maps); got != v.Lines {
+		t.Fatalf("mapLines(%+v) = %q, want %q", v.Maps, got, v.Lines)
 	}
 	if want == Helper {
-		if got := HelperArgs("PID", v.Maps); !reflect.DeepEqual(got, v.Args) {
-			t.Fatalf("HelperArgs(%+v) = %q, want %q", v.Maps, got, v.Args)
+		if got := helperArgs("PID", v.Maps); !reflect.DeepEqual(got, v.Args) {
+			t.Fatalf("helperArgs(%+v) = %q, want %q", v.Maps, got, v.Args)
 		}
 	}
 }
 
 func TestContains(t *testing.T) {
-	maps := []Map{{Container: 0, Host: 1000, Size: 1}, {Container: 1, Host: 100000, Size: 65536}}
+	maps := []IDMap{{Container: 0, Host: 1000, Size: 1}, {Container: 1, Host: 100000, Size: 65536}}
 	for _, tc := range []struct {
 		id   uint32
 		want bool
@@ -82,7 +82,7 @@ func TestContains(t *testing.T) {
 			t.Errorf("Contains(%d) = %v, want %v", tc.id, got, tc.want)
 		}
 	}
-	top := []Map{{Container: 4294967294, Host: 0, Size: 1}}
+	top := []IDMap{{Container: 4294967294, Host: 0, Size: 1}}
 	if !Contains(top, 4294967294) || Contains(top, 4294967295) {
 		t.Errorf("Contains at the top of the id space is wrong")
 	}

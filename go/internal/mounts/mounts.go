@@ -27,7 +27,7 @@ type Root struct {
 func OpenRoot(dir string) (*Root, error) {
 	fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, errs.Failf("rootfs %q: %s", dir, errs.Errno(err))
+		return nil, errs.Failf("rootfs %q: %w", dir, err)
 	}
 	return &Root{dir: dir, fd: fd}, nil
 }
@@ -40,7 +40,7 @@ func (r *Root) Close() { _ = unix.Close(r.fd) }
 func (r *Root) Mount(fstype, inside string, flags uintptr, data string) error {
 	return r.at(inside, false, func(target string) error {
 		if err := unix.Mount(fstype, target, fstype, flags, data); err != nil {
-			return errs.Failf("mount %s on %s: %w", fstype, inside, err)
+			return errs.Failf("mount %s on %s: %w", fstype, errs.Shown(inside), err)
 		}
 		return nil
 	})
@@ -51,7 +51,7 @@ func (r *Root) Mount(fstype, inside string, flags uintptr, data string) error {
 func (r *Root) Bind(src, inside string, readOnly bool) error {
 	info, err := os.Stat(src)
 	if err != nil {
-		return errs.Failf("bind source %q: %s", src, errs.Errno(err))
+		return errs.Failf("bind source %q: %w", src, err)
 	}
 	err = r.at(inside, !info.IsDir(), func(target string) error {
 		if err := unix.Mount(src, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
@@ -86,9 +86,17 @@ func (r *Root) Sys(newNet bool) error {
 	return r.Bind("/sys", "/sys", true)
 }
 
-// Tmpfs mounts a fresh tmpfs for --tmpfs DIR.
-func (r *Root) Tmpfs(dir string) error {
-	return r.Mount("tmpfs", dir, unix.MS_NOSUID|unix.MS_NODEV, "mode=755")
+// Cgroup mounts, with the cgroup namespace, the cgroup2 tree of the container's own cgroup
+// at /sys/fs/cgroup, read-only as in runc's default spec: a writable one would let the
+// container lift its own --memory limit. It hides the host's hierarchies that a /sys
+// without net brings along.
+func (r *Root) Cgroup() error {
+	return r.Mount("cgroup2", "/sys/fs/cgroup", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+}
+
+// Tmpfs mounts a fresh tmpfs of size bytes for --tmpfs DIR[:size=SIZE].
+func (r *Root) Tmpfs(dir string, size int64) error {
+	return r.Mount("tmpfs", dir, unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("mode=755,size=%d", size))
 }
 
 // Binds mounts every --bind in order.
@@ -105,7 +113,7 @@ func (r *Root) Binds(binds []spec.Bind) error {
 func (r *Root) Symlink(target, inside string) error {
 	return r.at(path.Dir(inside), false, func(dir string) error {
 		if err := unix.Symlinkat(target, unix.AT_FDCWD, path.Join(dir, path.Base(inside))); err != nil {
-			return errs.Failf("symlink %s: %w", inside, err)
+			return errs.Failf("symlink %s: %w", errs.Shown(inside), err)
 		}
 		return nil
 	})
@@ -118,7 +126,7 @@ func (r *Root) Symlink(target, inside string) error {
 func ReadOnlyRecursive(target, shown string) error {
 	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
 	if err := unix.MountSetattr(unix.AT_FDCWD, target, unix.AT_RECURSIVE, &attr); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	return nil
 }
@@ -130,7 +138,7 @@ func ReadOnlyRecursive(target, shown string) error {
 func RemountReadOnly(target, shown string) error {
 	var fs unix.Statfs_t
 	if err := unix.Statfs(target, &fs); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY)
 	for st, ms := range map[int64]uintptr{unix.ST_NOSUID: unix.MS_NOSUID, unix.ST_NODEV: unix.MS_NODEV,
@@ -141,7 +149,7 @@ func RemountReadOnly(target, shown string) error {
 		}
 	}
 	if err := unix.Mount("", target, "", flags, ""); err != nil {
-		return errs.Failf("remount %s read-only: %w", shown, err)
+		return errs.Failf("remount %s read-only: %w", errs.Shown(shown), err)
 	}
 	return nil
 }
@@ -151,10 +159,29 @@ func RemountReadOnly(target, shown string) error {
 func (r *Root) at(inside string, file bool, use func(target string) error) error {
 	fd, err := r.ensure(inside, file)
 	if err != nil {
-		return errs.Failf("mount point %s: %w", inside, err)
+		return errs.Failf("mount point %s: %w", errs.Shown(inside), err)
 	}
 	defer unix.Close(fd)
 	return use(fmt.Sprintf("/proc/self/fd/%d", fd))
+}
+
+// Existing calls use, like at, with a path naming inside and whether it is a directory,
+// but creates nothing: a path the kernel lacks (no /proc/sched_debug here) is no error,
+// and found reports it.
+func (r *Root) Existing(inside string, use func(target string, dir bool) error) (found bool, err error) {
+	fd, err := r.open(inside)
+	if errors.Is(err, unix.ENOENT) {
+		return false, nil
+	}
+	if err != nil {
+		return false, errs.Failf("mount point %s: %w", errs.Shown(inside), err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return false, errs.Failf("mount point %s: %w", errs.Shown(inside), err)
+	}
+	return true, use(fmt.Sprintf("/proc/self/fd/%d", fd), st.Mode&unix.S_IFMT == unix.S_IFDIR)
 }
 
 // ensure opens inside (O_PATH), making missing directories on the way and the last

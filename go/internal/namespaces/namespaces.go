@@ -12,15 +12,15 @@ import (
 
 // slide: namespaces
 
-// Namespace pairs a --ns name with its clone(2) flag.
-type Namespace struct {
+// namespace pairs a --ns name with its clone(2) flag.
+type namespace struct {
 	Name string
 	Flag uintptr
 }
 
-// Table is in the order every stage uses. user comes first: it is the one an unprivileged
+// table is in the order every stage uses. user comes first: it is the one an unprivileged
 // caller may create, and the kernel then grants the rest inside it in the same clone(2).
-var Table = []Namespace{
+var table = []namespace{
 	{"user", unix.CLONE_NEWUSER},
 	{"mount", unix.CLONE_NEWNS},
 	{"pid", unix.CLONE_NEWPID},
@@ -35,7 +35,7 @@ var Table = []Namespace{
 // Flags is the clone(2) flag set for names.
 func Flags(names []string) uintptr {
 	var flags uintptr
-	for _, ns := range Table {
+	for _, ns := range table {
 		if Has(names, ns.Name) {
 			flags |= ns.Flag
 		}
@@ -45,8 +45,8 @@ func Flags(names []string) uintptr {
 
 // Default is every namespace, the --ns default.
 func Default() []string {
-	names := make([]string, len(Table))
-	for i, ns := range Table {
+	names := make([]string, len(table))
+	for i, ns := range table {
 		names[i] = ns.Name
 	}
 	return names
@@ -65,7 +65,7 @@ func Parse(list string) ([]string, error) {
 		}
 	}
 	names := []string{}
-	for _, ns := range Table {
+	for _, ns := range table {
 		if wanted[ns.Name] {
 			names = append(names, ns.Name)
 		}
@@ -77,5 +77,5 @@ func Parse(list string) ([]string, error) {
 func Has(names []string, name string) bool { return slices.Contains(names, name) }
 
 func known(name string) bool {
-	return slices.ContainsFunc(Table, func(ns Namespace) bool { return ns.Name == name })
+	return slices.ContainsFunc(table, func(ns namespace) bool { return ns.Name == name })
 }

@@ -39,8 +39,8 @@ func TestVectors(t *testing.T) {
 }
 
 func TestTableStartsWithUser(t *testing.T) {
-	if Table[0].Name != "user" {
-		t.Fatalf("Table[0] = %q: user must come first", Table[0].Name)
+	if table[0].Name != "user" {
+		t.Fatalf("Table[0] = %q: user must come first", table[0].Name)
 	}
 	if got := Default(); len(got) != 7 {
 		t.Fatalf("Default() = %q, want all seven", got)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,159 +18,160 @@ import (
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
+	"mvrc/internal/fds"
 	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
-	"mvrc/internal/reaper"
-	"mvrc/internal/rootfs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 	"mvrc/internal/terminal"
 )
 
+// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
+const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+
 // Run starts the container s and returns its exit status, or the error that stopped it.
-// The caller must hold its OS thread for mvrc's whole life: the child's parent-death
-// signal fires when the thread that cloned it exits, not when the process does.
+// The child's parent-death signal fires when the thread that cloned it exits, not when the
+// process does: the caller must not run it on a goroutine locked to its thread that may end.
 func Run(s *spec.Spec, start time.Time) (int, error) {
-	t := debug.New(s.Debug)
+	timer := debug.New(s.Debug)
 	cgroupDir, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
-	t.Step("spec", start)
+	timer.Step("spec", start)
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
 
-	if err := markInheritedCloexec(); err != nil {
+	// The caller's descriptors would follow us into the child and, under --init, stay open
+	// in its PID 1, which never execs (a directory fd leads back to the host's files). The
+	// child is a re-exec: it starts with only stdio and its channel end, what the Rust child
+	// gets by closing every other descriptor first thing after clone.
+	if err := fds.CloseOnExec(); err != nil {
 		return 0, err
 	}
 	// Without a PID namespace, nothing kills what COMMAND leaves running in the background:
 	// as a subreaper we inherit those orphans, and kill them once the child has exited.
 	orphans := !namespaces.Has(s.Namespaces, "pid")
 	if orphans {
-		if err := reaper.BecomeSubreaper(); err != nil {
+		if err := becomeSubreaper(); err != nil {
 			return 0, err
 		}
 	}
-	caught := signals.Catch()
-	defer signals.Stop(caught)
-	ch, childEnd, err := channel.New()
+	// Catching costs a round trip to the runtime's signal thread per signal: started first,
+	// it overlaps the clone, and it is in place before the setup, so no signal is lost there.
+	catching := signals.CatchSoon()
+	ch, childEnd, err := channel.Pair()
 	if err != nil {
 		return 0, err
 	}
 	defer ch.Close()
-	var cmd *exec.Cmd
-	err = t.Time("clone", func() (err error) {
-		cmd, err = startChild(s, childEnd)
+	var pid int
+	err = timer.Time("clone", func() (err error) {
+		pid, err = startChild(s, childEnd)
 		return err
 	})
 	childEnd.Close()
+	waited := time.Now()
+	caught := catching() // also on error: no goroutine may still be starting at exit
+	timer.Step("signals", waited)
 	if err != nil {
 		return 0, err
+	}
+	if orphans {
+		fmt.Fprintln(os.Stderr, NoPidWarning)
 	}
 
-	group, err := configure(ch, s, cmd.Process.Pid, cgroupDir, t)
-	defer group.Remove() // runs after the wait below, when the cgroup is empty
+	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
+	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		kill(pid)
 		return 0, err
 	}
-	master, err := waitForExec(ch, cmd)
+	master, err := waitForExec(ch, pid)
 	if err != nil {
 		return 0, err
 	}
-	t.Step("ready", start)
+	timer.Step("ready", start)
 	var relay *terminal.Relay
 	var resize func() // nil: SIGWINCH is forwarded like the others
 	if master >= 0 {
 		if relay, err = terminal.Attach(master); err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
+			kill(pid)
 			return 0, err
 		}
 		defer relay.Restore() // on every way out, the caller's terminal as it was
 		resize = relay.Resize
 	}
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
-	// runs from here on.
-	go signals.Forward(caught, cmd.Process.Pid, resize)
-	_ = cmd.Wait()
+	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
+	// cost another round trip to the signal thread.
+	go signals.Forward(caught, pid, resize)
+	status := wait(pid)
 	if orphans {
-		reaper.KillOrphans()
+		killOrphans()
 	}
 	if relay != nil {
 		relay.Finish() // every slave is closed now: take the last output
 	}
-	return errs.Status(cmd.ProcessState.Sys().(syscall.WaitStatus)), nil
+	return errs.Status(status), nil
 }
 
-// prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// cgroup delegation. It makes the paths absolute, since the child moves.
-func prepare(s *spec.Spec) (cgroupDir string, err error) {
-	if s.TTY {
-		if err := terminal.Check(); err != nil {
-			return "", err
-		}
-	}
-	if s.Rootfs, err = rootfs.Check(s.Rootfs); err != nil {
-		return "", err
-	}
-	for i, b := range s.Binds {
-		if _, err := os.Stat(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %s", b.Source, errs.Errno(err))
-		}
-		if s.Binds[i].Source, err = filepath.Abs(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
-		}
-	}
-	if s.Limits.Any() {
-		return cgroups.Check(s.Limits)
-	}
-	return "", nil
-}
-
-// markInheritedCloexec keeps the caller's descriptors out of the container: without
-// close-on-exec they would follow us into the child and, under --init, stay open in its
-// PID 1, which never execs (a directory fd leads back to the host's files). Marked, not
-// closed: mvrc may still need one (--pid-file /dev/fd/5), and the Go runtime owns some.
-// The child is a re-exec, so it starts with only stdio and its channel end: what the
-// Rust child gets by closing every other descriptor first thing after clone.
-func markInheritedCloexec() error {
-	if err := unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
-		return errs.Failf("close_range: %w", err)
-	}
-	return nil
-}
-
-// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
-// The child's end of the channel becomes its fd 3; the user's command line stays here.
-func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
-	cmd := &exec.Cmd{
-		Path:       "/proc/self/exe",
-		Args:       []string{"mvrc-child"},
-		Env:        []string{},
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		ExtraFiles: []*os.File{childEnd},
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: namespaces.Flags(s.Namespaces),
-			Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
-		},
+// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)),
+// from a sealed copy of this binary, never the host's file (see sealed). The child's end of
+// the channel becomes its fd 3, the copy its fd 4; the user's command line stays here.
+// syscall.ForkExec, not os/exec: os.StartProcess first clones a throw-away child to probe
+// for pidfd support, a whole process creation on the start path.
+func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
+	sys := &syscall.SysProcAttr{
+		// CLONE_VFORK|CLONE_VM: the child borrows our memory until its execve, instead of
+		// copying our page tables. Go adds them itself except with a user namespace, where
+		// its own uid-map handshake would wait in the child; ours has none, it execs at once.
+		Cloneflags: namespaces.Flags(s.Namespaces) | syscall.CLONE_VFORK | syscall.CLONE_VM,
+		Pdeathsig:  syscall.SIGKILL, // if mvrc dies, the kernel kills the container
 	}
 	switch {
 	case namespaces.Has(s.Namespaces, "user"):
-		cmd.SysProcAttr.AmbientCaps = allCaps()
+		sys.AmbientCaps = allCaps()
 	case len(s.Namespaces) == 0 && os.Geteuid() != 0:
 		// With no namespace at all, clone(2) would succeed and only the chroot(2) would
 		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
-		return nil, cloneError(s, errUnprivileged)
+		return 0, cloneError(s, errUnprivileged)
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, cloneError(s, err)
+	exe, err := sealed.Exe()
+	if err != nil {
+		return 0, err
 	}
-	return cmd, nil
+	defer unix.Close(exe)
+	pid, err := syscall.ForkExec(fmt.Sprintf("/proc/self/fd/%d", sealed.ChildFD), []string{"mvrc-child"}, &syscall.ProcAttr{
+		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
+		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
+		Env:   []string{"GOMAXPROCS=1"},
+		Files: []uintptr{0, 1, 2, childEnd.Fd(), uintptr(exe)},
+		Sys:   sys,
+	})
+	if err != nil {
+		return 0, cloneError(s, err)
+	}
+	return pid, nil
+}
+
+// wait reaps the child and returns how it ended.
+func wait(pid int) syscall.WaitStatus {
+	var ws syscall.WaitStatus
+	for {
+		if _, err := syscall.Wait4(pid, &ws, 0, nil); err != syscall.EINTR {
+			return ws
+		}
+	}
+}
+
+// kill ends a child that has not reached COMMAND, and reaps it.
+func kill(pid int) {
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	wait(pid)
 }
 
 // allCaps are lent to the child as ambient capabilities. Without them it would lose every
@@ -181,10 +181,8 @@ func startChild(s *spec.Spec, childEnd *os.File) (*exec.Cmd, error) {
 // They count only inside the new user namespace.
 func allCaps() []uintptr {
 	last := uintptr(unix.CAP_LAST_CAP)
-	if data, err := os.ReadFile("/proc/sys/kernel/cap_last_cap"); err == nil {
-		if n, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil {
-			last = uintptr(n)
-		}
+	if n, err := strconv.Atoi(strings.TrimSpace(readSmall("/proc/sys/kernel/cap_last_cap"))); err == nil {
+		last = uintptr(n)
 	}
 	caps := make([]uintptr, 0, last+1)
 	for c := uintptr(0); c <= last; c++ {
@@ -202,27 +200,27 @@ func cloneError(s *spec.Spec, err error) error {
 	case errors.Is(err, syscall.EPERM):
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
-	return errs.Failf("creating namespaces: %s", errs.Errno(err))
+	return errs.Failf("creating namespaces: %w", err)
 }
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
 // cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *debug.Timer) (*cgroups.Group, error) {
+func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, timer *debug.Timer) (*cgroups.Cgroup, error) {
 	if err := ch.SendSpec(s); err != nil {
 		return nil, err
 	}
 	if namespaces.Has(s.Namespaces, "user") {
-		err := t.Time("idmap", func() error {
+		err := timer.Time("idmap", func() error {
 			return idmap.Write(pid, uint32(os.Geteuid()), uint32(os.Getegid()), s.UIDMaps, s.GIDMaps)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	var group *cgroups.Group
+	var cgroup *cgroups.Cgroup
 	if s.Limits.Any() {
-		err := t.Time("cgroup", func() (err error) {
-			group, err = cgroups.Enter(cgroupDir, pid, s.Limits)
+		err := timer.Time("cgroup", func() (err error) {
+			cgroup, err = cgroups.Enter(cgroupDir, pid, s.Limits)
 			return err
 		})
 		if err != nil {
@@ -230,29 +228,90 @@ func configure(ch *channel.Parent, s *spec.Spec, pid int, cgroupDir string, t *d
 		}
 	}
 	if s.PidFile != "" {
-		if err := os.WriteFile(s.PidFile, []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
-			return group, errs.Failf("pid file %q: %s", s.PidFile, errs.Errno(err))
+		if err := writePidFile(s.PidFile, pid); err != nil {
+			return cgroup, err
 		}
+	}
+	if err := hideFromContainer(); err != nil {
+		return cgroup, err
 	}
 	var size *unix.Winsize
 	if s.TTY {
 		size = terminal.Size()
 	}
-	return group, ch.SendMapped(size)
+	return cgroup, ch.SendMapped(size)
 }
 
-// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1); if
-// a setup step failed in the child, it reaps the child and returns the child's error line
-// and code. The child is killed first: after a broken channel it may still wait for us.
-func waitForExec(ch *channel.Parent, cmd *exec.Cmd) (master int, err error) {
-	master, failure, err := ch.WaitExec()
-	if err == nil && failure == nil {
-		return master, nil
+// pidFileTries bounds the temporary names writePidFile tries.
+const pidFileTries = 100
+
+// writePidFile writes "PID\n" to a new file beside path and renames it over path: a
+// reader never sees half a file, and whatever sits at path (a symlink planted by a
+// container that can write the directory) is replaced, never followed. The temporary
+// name is .BASE.mvrc-OURPID-N, made with O_EXCL|O_NOFOLLOW.
+func writePidFile(path string, pid int) error {
+	failed := func(err error) error { return errs.Failf("pid file %q: %w", path, err) }
+	dir, base := filepath.Split(path)
+	var f *os.File
+	var err error
+	for n := 0; n < pidFileTries; n++ {
+		tmp := filepath.Join(dir, fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n))
+		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
+		if !errors.Is(err, os.ErrExist) {
+			break
+		}
 	}
-	_ = cmd.Process.Kill()
-	_ = cmd.Wait()
-	if failure != nil {
-		return -1, errs.Codef(failure.Code, "%s", failure.Line)
+	if err != nil {
+		return failed(err)
 	}
-	return -1, err
+	_, err = f.WriteString(strconv.Itoa(pid) + "\n")
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = unix.Rename(f.Name(), path) // rename(2) as is: os.Rename refuses a directory itself
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		return failed(err)
+	}
+	return nil
+}
+
+// hideFromContainer makes mvrc itself non-dumpable once the child no longer needs it
+// (newuidmap checks that the child's /proc entry is ours). Without a PID namespace the
+// container sees the host's /proc, and through /proc/MVRC/exe, root, cwd and fd it would
+// reach mvrc's binary and the host's files.
+func hideFromContainer() error {
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return errs.Failf("prctl dumpable: %w", err)
+	}
+	return nil
+}
+
+// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
+// returns the error that stopped the child. The child is killed first: after a broken
+// channel it may still be waiting for us.
+func waitForExec(ch *channel.ParentEnd, pid int) (master int, err error) {
+	if master, err = ch.WaitExec(); err != nil {
+		kill(pid)
+		return -1, err
+	}
+	return master, nil
+}
+
+// readSmall reads a small file with plain system calls ("" on failure). os.ReadFile would
+// first set up the runtime's network poller, which a regular file never uses.
+func readSmall(path string) string {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer unix.Close(fd)
+	buf := make([]byte, 64)
+	n, err := unix.Read(fd, buf)
+	if err != nil {
+		return ""
+	}
+	return string(buf[:n])
 }

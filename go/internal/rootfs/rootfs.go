@@ -1,9 +1,8 @@
-// Package rootfs checks ROOTFS, builds the new root from it (bind or overlay, then /proc,
-// /dev, /sys, --tmpfs, --bind) and enters it with pivot_root, or chroot when asked.
+// Package rootfs builds the container's root from ROOTFS (bind or overlay, then /proc, /dev,
+// /sys, --tmpfs, --bind) and makes it "/" with pivot_root, or chroot when asked.
 package rootfs
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,33 +11,11 @@ import (
 
 	"mvrc/internal/devices"
 	"mvrc/internal/errs"
+	"mvrc/internal/masks"
 	"mvrc/internal/mounts"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/spec"
 )
-
-// Check resolves ROOTFS to an absolute directory; errors name the path as the user gave it.
-func Check(dir string) (string, error) {
-	info, err := os.Stat(dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "", errs.Failf("rootfs %q: no such directory", dir)
-	case err != nil:
-		return "", errs.Failf("rootfs %q: %s", dir, errs.Errno(err))
-	case !info.IsDir():
-		return "", errs.Failf("rootfs %q: not a directory", dir)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", errs.Failf("rootfs %q: %w", dir, err)
-	}
-	// The host's own root as ROOTFS would bind the host's /dev onto itself and fail
-	// half-way; a link to "/" is the same directory, so compare what it resolves to.
-	if real, err := filepath.EvalSymlinks(abs); err == nil && real == "/" {
-		return "", errs.Failf("rootfs %q: cannot be the host's root directory", dir)
-	}
-	return abs, nil
-}
 
 // Setup builds the container's root from s.Rootfs (absolute) and makes it "/".
 // Without a mount namespace nothing is mounted: ROOTFS is entered with chroot(2).
@@ -96,11 +73,11 @@ func newRoot(s *spec.Spec) (string, error) {
 	// Named relative to the tmpfs, our working directory: a "," or ":" in the ROOTFS path
 	// would otherwise split the overlay's option string.
 	if err := unix.Chdir(s.Rootfs); err != nil {
-		return "", errs.Failf("overlay: %s", errs.Errno(err))
+		return "", errs.Failf("overlay: %w", err)
 	}
 	for _, d := range []string{"upper", "work", "root"} {
 		if err := os.Mkdir(d, 0o755); err != nil {
-			return "", errs.Failf("overlay: %s", errs.Errno(err))
+			return "", errs.Failf("overlay: %w", err)
 		}
 	}
 	data := fmt.Sprintf("lowerdir=/proc/self/fd/%d,upperdir=upper,workdir=work", lower)
@@ -120,14 +97,25 @@ func submounts(root *mounts.Root, s *spec.Spec) error {
 	if err := root.Proc(namespaces.Has(s.Namespaces, "pid")); err != nil {
 		return err
 	}
-	if err := devices.Setup(root); err != nil {
+	if err := masks.Apply(root, "/proc"); err != nil {
+		return err
+	}
+	if err := devices.Setup(root, namespaces.Has(s.Namespaces, "ipc")); err != nil {
 		return err
 	}
 	if err := root.Sys(namespaces.Has(s.Namespaces, "net")); err != nil {
 		return err
 	}
-	for _, dir := range s.Tmpfs {
-		if err := root.Tmpfs(dir); err != nil {
+	if err := masks.Apply(root, "/sys"); err != nil {
+		return err
+	}
+	if namespaces.Has(s.Namespaces, "cgroup") {
+		if err := root.Cgroup(); err != nil {
+			return err
+		}
+	}
+	for _, t := range s.Tmpfs {
+		if err := root.Tmpfs(t.Path, t.Size); err != nil {
 			return err
 		}
 	}
@@ -150,7 +138,10 @@ func pivotRoot(dir string) error {
 	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
 		return errs.Failf("pivot_root: detaching the old root: %w", err)
 	}
-	return unix.Chdir("/")
+	if err := unix.Chdir("/"); err != nil {
+		return errs.Failf("pivot_root: %w", err)
+	}
+	return nil
 }
 
 // end slide
@@ -164,5 +155,8 @@ func enterChroot(dir string) error {
 	if err := unix.Chroot("."); err != nil {
 		return errs.Failf("chroot: %w", err)
 	}
-	return unix.Chdir("/")
+	if err := unix.Chdir("/"); err != nil {
+		return errs.Failf("chroot: %w", err)
+	}
+	return nil
 }

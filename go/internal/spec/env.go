@@ -1,4 +1,5 @@
 // Environment rules: exactly what the container's environment is, from the caller's and -e.
+
 package spec
 
 import (
@@ -11,7 +12,7 @@ import (
 // has it), then each -e in order. Nothing else leaks from the caller. A key already present
 // keeps its place and takes the later value; -e KEY copies KEY from the caller, if set there.
 func Env(caller map[string]string, entries []string, hostname string) ([]string, error) {
-	env := []string{"PATH=" + Path, "HOME=/root", "HOSTNAME=" + hostname}
+	env := []string{"PATH=" + defaultPath, "HOME=/root", "HOSTNAME=" + hostname}
 	if term, ok := caller["TERM"]; ok {
 		env = append(env, "TERM="+term)
 	}

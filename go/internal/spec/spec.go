@@ -11,8 +11,8 @@ import (
 	"mvrc/internal/idmap"
 )
 
-// Path is the container's PATH unless -e replaces it.
-const Path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+// defaultPath is the container's PATH unless -e replaces it, as every OCI runtime sets it.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 // DefaultHostname is the hostname inside when uts is in --ns.
 const DefaultHostname = "mvrc"
@@ -26,27 +26,28 @@ const maxHostname = 64
 // minCPUs is the smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const minCPUs = 0.01
 
-// Spec is everything the child needs; it travels to the child as JSON over the channel.
+// Spec is everything the child needs; it travels to the child in its wire form (wire.go)
+// over the channel. The JSON tags are for the shared vectors.
 type Spec struct {
-	Rootfs     string      `json:"rootfs"`
-	Command    []string    `json:"command"`
-	Namespaces []string    `json:"namespaces"`
-	Hostname   string      `json:"hostname"`
-	Env        []string    `json:"env"`
-	Workdir    string      `json:"workdir"`
-	User       User        `json:"user"`
-	UIDMaps    []idmap.Map `json:"uid_maps"`
-	GIDMaps    []idmap.Map `json:"gid_maps"`
-	Binds      []Bind      `json:"binds"`
-	Tmpfs      []string    `json:"tmpfs"`
-	ReadOnly   bool        `json:"read_only"`
-	Overlay    bool        `json:"overlay"`
-	Chroot     bool        `json:"chroot"`
-	Init       bool        `json:"init"`
-	TTY        bool        `json:"tty"`
-	PidFile    string      `json:"pid_file"`
-	Debug      bool        `json:"debug"`
-	Limits     Limits      `json:"limits"`
+	Rootfs     string        `json:"rootfs"`
+	Command    []string      `json:"command"`
+	Namespaces []string      `json:"namespaces"`
+	Hostname   string        `json:"hostname"`
+	Env        []string      `json:"env"`
+	Workdir    string        `json:"workdir"`
+	User       User          `json:"user"`
+	UIDMaps    []idmap.IDMap `json:"uid_maps"`
+	GIDMaps    []idmap.IDMap `json:"gid_maps"`
+	Binds      []Bind        `json:"binds"`
+	Tmpfs      []Tmpfs       `json:"tmpfs"`
+	ReadOnly   bool          `json:"read_only"`
+	Overlay    bool          `json:"overlay"`
+	Chroot     bool          `json:"chroot"`
+	Init       bool          `json:"init"`
+	TTY        bool          `json:"tty"`
+	PidFile    string        `json:"pid_file"`
+	Debug      bool          `json:"debug"`
+	Limits     Limits        `json:"limits"`
 }
 
 // User is the identity of COMMAND inside the container.
@@ -61,6 +62,16 @@ type Bind struct {
 	Destination string `json:"destination"`
 	ReadOnly    bool   `json:"read_only"`
 }
+
+// Tmpfs is one --tmpfs DIR[:size=SIZE].
+type Tmpfs struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"` // bytes
+}
+
+// DefaultTmpfsSize bounds a --tmpfs without size=, as docker bounds /dev/shm: 64 MiB (the
+// kernel's default is half of RAM).
+const DefaultTmpfsSize = 64 << 20
 
 // Limits are the cgroup v2 limits; zero means no limit.
 type Limits struct {
@@ -116,9 +127,40 @@ func ParseBind(text string) (Bind, error) {
 	return Bind{Source: fields[0], Destination: fields[1], ReadOnly: len(fields) == 3}, nil
 }
 
+// ParseTmpfs reads DIR[:size=SIZE]; DIR is a path inside the container, SIZE is bytes with
+// an optional k, m or g suffix, DefaultTmpfsSize without one.
+func ParseTmpfs(text string) (Tmpfs, error) {
+	dir, option, hasOption := strings.Cut(text, ":")
+	switch {
+	case !strings.HasPrefix(dir, "/"):
+		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: want an absolute path", text)
+	case HasDotDot(dir):
+		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: %s", text, NoDotDot)
+	case !hasOption:
+		return Tmpfs{Path: dir, Size: DefaultTmpfsSize}, nil
+	}
+	sizeText, isSize := strings.CutPrefix(option, "size=")
+	if !isSize {
+		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: want DIR[:size=SIZE]", text)
+	}
+	size, ok := parseBytes(sizeText)
+	if !ok {
+		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: want SIZE in bytes with an optional k, m or g suffix", text)
+	}
+	return Tmpfs{Path: dir, Size: size}, nil
+}
+
 // ParseMemory reads BYTES with an optional k, m or g suffix (powers of 1024).
 func ParseMemory(text string) (int64, error) {
-	bad := errs.Usagef("invalid --memory %q: want BYTES with an optional k, m or g suffix", text)
+	v, ok := parseBytes(text)
+	if !ok {
+		return 0, errs.Usagef("invalid --memory %q: want BYTES with an optional k, m or g suffix", text)
+	}
+	return v, nil
+}
+
+// parseBytes reads BYTES >= 1 with an optional k, m or g suffix (powers of 1024, either case).
+func parseBytes(text string) (int64, bool) {
 	digits, shift := text, 0
 	if n := len(text); n > 0 {
 		switch text[n-1] {
@@ -132,9 +174,9 @@ func ParseMemory(text string) (int64, error) {
 	}
 	v, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || !isDigits(digits) || v < 1 || v > (1<<63-1)>>shift {
-		return 0, bad
+		return 0, false
 	}
-	return v << shift, nil
+	return v << shift, true
 }
 
 // ParsePids reads a positive whole number.

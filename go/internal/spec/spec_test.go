@@ -38,6 +38,10 @@ func TestBindVectors(t *testing.T) {
 	run(t, "bind.json", func(v vector[string, Bind]) (Bind, error) { return ParseBind(v.In) })
 }
 
+func TestTmpfsVectors(t *testing.T) {
+	run(t, "tmpfs.json", func(v vector[string, Tmpfs]) (Tmpfs, error) { return ParseTmpfs(v.In) })
+}
+
 func TestUserVectors(t *testing.T) {
 	run(t, "user.json", func(v vector[string, User]) (User, error) { return ParseUser(v.In) })
 }

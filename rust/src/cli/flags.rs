@@ -1,5 +1,8 @@
-// Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
-// wording (pflag, which the Go twin uses, is the reference for what a command line means).
+//! Flag-level rules: values, switches and lexer errors, in pflag's semantics and design.md's
+//! wording (pflag, which the Go twin uses, is the reference for what a command line means).
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use lexopt::Parser;
 
@@ -8,24 +11,20 @@ use crate::errs::UsageError;
 /// The value of the option just read: `--name=value`, `--name value`, `-xvalue`, `-x value`,
 /// and `-x=value`. As in pflag, `-x=` alone is the value "=" (the `=` is dropped only when
 /// something follows it); lexopt's own `-x=` handling is switched off in `parser`.
-pub fn value(parser: &mut Parser, name: &str) -> Result<String, UsageError> {
+pub fn value(parser: &mut Parser, name: &str) -> Result<OsString, UsageError> {
     if let Some(rest) = parser.optional_value() {
-        let rest = rest.to_string_lossy().into_owned();
         return Ok(match name.starts_with("--") {
             true => rest,
             false => short_value(rest),
         });
     }
-    match parser.value() {
-        Ok(v) => Ok(v.to_string_lossy().into_owned()),
-        Err(_) => Err(UsageError::NeedsValue(name.to_string())),
-    }
+    parser.value().map_err(|_| UsageError::NeedsValue(name.to_string()))
 }
 
 /// What pflag makes of the rest of a short cluster: `-x=v` gives "v", `-x=` gives "=".
-fn short_value(rest: String) -> String {
-    match rest.strip_prefix('=') {
-        Some(after) if !after.is_empty() => after.to_string(),
+fn short_value(rest: OsString) -> OsString {
+    match rest.as_bytes().strip_prefix(b"=") {
+        Some(after) if !after.is_empty() => OsString::from_vec(after.to_vec()),
         _ => rest,
     }
 }
@@ -64,27 +63,30 @@ pub fn help(parser: &mut Parser, name: &str) -> Result<(), UsageError> {
         Some(_) if name == "--help" => true,
         Some(rest) => rest.len() > 1 && rest.to_string_lossy().starts_with('='),
     };
-    match refused {
-        true => Err(UsageError::TakesNoValue("--help".into())),
-        false => Ok(()),
+    if refused {
+        return Err(UsageError::TakesNoValue("--help".into()));
     }
+    Ok(())
 }
 
 /// An unknown flag as pflag spells it: `--nope=1` is "--nope", but `--=x` (which lexopt
-/// reads as an empty name with the value "x") is named in full.
-pub fn unknown(parser: &mut Parser, name: String) -> UsageError {
-    match (name.as_str(), parser.optional_value()) {
-        ("--", Some(value)) => UsageError::UnknownFlag(format!("--={}", value.to_string_lossy())),
-        _ => UsageError::UnknownFlag(name),
+/// reads as an empty name with the value "x") is named in full. lexopt names a long option
+/// that is not UTF-8 lossily: its bytes are taken back from the argument it came from.
+pub fn unknown(parser: &mut Parser, name: String, args: &[OsString]) -> UsageError {
+    if let ("--", Some(value)) = (name.as_str(), parser.optional_value()) {
+        return UsageError::UnknownFlag([OsString::from("--="), value].into_iter().collect());
     }
+    let name_of = |arg: &OsString| arg.as_bytes().split(|b| *b == b'=').next().map(<[u8]>::to_vec);
+    let raw = args.iter().filter_map(name_of).find(|raw| String::from_utf8_lossy(raw) == name);
+    UsageError::UnknownFlag(raw.map_or_else(|| name.into(), OsString::from_vec))
 }
 
 /// lexopt's errors in design.md's wording.
 pub fn lexer_error(err: &lexopt::Error) -> UsageError {
     match err {
-        lexopt::Error::UnexpectedOption(o) => UsageError::UnknownFlag(o.clone()),
+        lexopt::Error::UnexpectedOption(o) => UsageError::UnknownFlag(o.into()),
         lexopt::Error::MissingValue { option: Some(o) } => UsageError::NeedsValue(o.clone()),
         lexopt::Error::UnexpectedValue { option, .. } => UsageError::TakesNoValue(option.clone()),
-        other => UsageError::UnknownFlag(other.to_string()),
+        other => UsageError::UnknownFlag(other.to_string().into()),
     }
 }

@@ -1,12 +1,15 @@
-// The command line: argv → a Spec or a usage error; help and version are answered here.
+//! The command line: argv → a Spec or a usage error; help and version are answered here.
 
 mod flags;
 mod usage;
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
 use lexopt::{Arg, Parser};
 
 use crate::errs::UsageError;
-use crate::idmap::IdMap;
+use crate::idmap::{self, IdMap};
 use crate::namespaces::{self, Namespaces};
 use crate::spec::{self, DEFAULT_HOSTNAME, Limits, Spec, User};
 
@@ -21,32 +24,34 @@ pub enum Action {
 }
 
 /// What the caller brings: its environment, ids and hostname. Parsing is a pure function of it.
+/// Arguments, environment and hostname are bytes (OsStr): what the user gave reaches the
+/// container exactly, UTF-8 or not.
 pub struct Caller<'a> {
-    pub env: &'a dyn Fn(&str) -> Option<String>,
+    pub env: &'a dyn Fn(&OsStr) -> Option<OsString>,
     pub uid: u32,
     pub gid: u32,
-    pub hostname: &'a str,
+    pub hostname: &'a OsStr,
 }
 
 /// Parses the arguments after the program name.
-pub fn parse(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
+pub fn parse(args: &[OsString], caller: &Caller) -> Result<Action, UsageError> {
     let Some((command, rest)) = args.split_first() else {
         return Err(UsageError::MissingCommand);
     };
-    match command.as_str() {
-        "run" => parse_run(rest, caller),
-        "version" | "--version" => printing(Action::Version, rest),
-        "help" | "-h" | "--help" => match rest.first().map(String::as_str) {
+    match command.as_bytes() {
+        b"run" => parse_run(rest, caller),
+        b"version" | b"--version" => printing(Action::Version, rest),
+        b"help" | b"-h" | b"--help" => match rest.first() {
             None => Ok(Action::Help(USAGE)),
-            Some("run") => printing(Action::Help(RUN_USAGE), &rest[1..]),
-            Some(topic) => Err(UsageError::UnknownHelpTopic(topic.into())),
+            Some(topic) if topic == "run" => printing(Action::Help(RUN_USAGE), &rest[1..]),
+            Some(topic) => Err(UsageError::UnknownHelpTopic(topic.clone())),
         },
-        other => Err(UsageError::UnknownCommand(other.into())),
+        _ => Err(UsageError::UnknownCommand(command.clone())),
     }
 }
 
 /// The answer of a command that prints text and takes no further argument.
-fn printing(action: Action, extra: &[String]) -> Result<Action, UsageError> {
+fn printing(action: Action, extra: &[OsString]) -> Result<Action, UsageError> {
     match extra.first() {
         Some(arg) => Err(UsageError::UnexpectedArgument(arg.clone())),
         None => Ok(action),
@@ -56,19 +61,19 @@ fn printing(action: Action, extra: &[String]) -> Result<Action, UsageError> {
 /// The flags of `run` as written, checked in `build` in the order of SPEC's table.
 #[derive(Default)]
 struct Options {
-    ns: Option<String>,
-    hostname: Option<String>,
-    env: Vec<String>,
-    workdir: Option<String>,
-    user: Option<String>,
-    uid_maps: Vec<String>,
-    gid_maps: Vec<String>,
-    binds: Vec<String>,
-    tmpfs: Vec<String>,
-    memory: Option<String>,
-    pids: Option<String>,
-    cpus: Option<String>,
-    pid_file: Option<String>,
+    ns: Option<OsString>,
+    hostname: Option<OsString>,
+    env: Vec<OsString>,
+    workdir: Option<OsString>,
+    user: Option<OsString>,
+    uid_maps: Vec<OsString>,
+    gid_maps: Vec<OsString>,
+    binds: Vec<OsString>,
+    tmpfs: Vec<OsString>,
+    memory: Option<OsString>,
+    pids: Option<OsString>,
+    cpus: Option<OsString>,
+    pid_file: Option<OsString>,
     read_only: bool,
     overlay: bool,
     chroot: bool,
@@ -77,7 +82,7 @@ struct Options {
     debug: bool,
 }
 
-fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
+fn parse_run(args: &[OsString], caller: &Caller) -> Result<Action, UsageError> {
     let mut parser = Parser::from_args(args);
     parser.set_short_equals(false); // pflag's `-e=` is the value "=": see flags::value
     let mut o = Options::default();
@@ -88,9 +93,9 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
             Arg::Long(l) => format!("--{l}"),
             Arg::Value(first) => {
                 // The first non-option ends the options: it is ROOTFS, the rest is COMMAND.
-                operands.push(first.to_string_lossy().into_owned());
+                operands.push(first);
                 let rest = parser.raw_args().map_err(|e| flags::lexer_error(&e))?;
-                operands.extend(rest.map(|a| a.to_string_lossy().into_owned()));
+                operands.extend(rest);
                 break;
             }
         };
@@ -120,15 +125,16 @@ fn parse_run(args: &[String], caller: &Caller) -> Result<Action, UsageError> {
             "-t" => o.tty = flags::short_switch(&mut parser, "--tty")?,
             "--debug" => o.debug = flags::switch(&mut parser, &name)?,
             "-h" | "--help" => return flags::help(&mut parser, &name).map(|()| Action::Help(RUN_USAGE)),
-            _ => return Err(flags::unknown(&mut parser, name)),
+            _ => return Err(flags::unknown(&mut parser, name, args)),
         }
     }
     build(o, operands, caller).map(|spec| Action::Run(Box::new(spec)))
 }
 
 /// Validates the options in the order of SPEC's table, then ROOTFS and COMMAND.
-fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec, UsageError> {
-    let namespaces = Namespaces::parse(o.ns.as_deref().unwrap_or(namespaces::DEFAULT))?;
+fn build(o: Options, mut operands: Vec<OsString>, caller: &Caller) -> Result<Spec, UsageError> {
+    let default = || namespaces::default().join(",").into();
+    let namespaces = parse_namespaces(&o.ns.clone().unwrap_or_else(default))?;
     let (has_user, has_uts, has_mount) =
         (namespaces.contains("user"), namespaces.contains("uts"), namespaces.contains("mount"));
     if let Some(name) = &o.hostname {
@@ -138,15 +144,15 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         }
     }
     let hostname = match o.hostname.clone() {
-        _ if !has_uts => caller.hostname.to_string(),
+        _ if !has_uts => caller.hostname.to_owned(),
         Some(name) => name,
-        None => DEFAULT_HOSTNAME.to_string(),
+        None => DEFAULT_HOSTNAME.into(),
     };
     let env = spec::env(caller.env, &o.env, &hostname)?;
     let workdir = o.workdir.clone().unwrap_or_else(|| "/".into());
     inside_path("--workdir", &workdir)?;
     let user = match &o.user {
-        Some(text) => spec::parse_user(text)?,
+        Some(text) => ascii(text, spec::parse_user)?,
         None => User::default(),
     };
     if user != User::default() && !has_user {
@@ -155,16 +161,14 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
     let uid_maps = maps("--uid-map", &o.uid_maps, caller.uid, has_user)?;
     let gid_maps = maps("--gid-map", &o.gid_maps, caller.gid, has_user)?;
     if has_user {
-        let text = o.user.as_deref().unwrap_or("0:0");
+        let text = o.user.as_deref().unwrap_or("0:0".as_ref());
         mapped(text, "uid", user.uid, &uid_maps)?;
         mapped(text, "gid", user.gid, &gid_maps)?;
     }
     let binds: Vec<_> = o.binds.iter().map(|b| spec::parse_bind(b)).collect::<Result<_, _>>()?;
     needs_mount("--bind", !binds.is_empty(), has_mount)?;
     needs_mount("--read-only", o.read_only, has_mount)?;
-    for dir in &o.tmpfs {
-        inside_path("--tmpfs", dir)?;
-    }
+    let tmpfs: Vec<_> = o.tmpfs.iter().map(|t| spec::parse_tmpfs(t)).collect::<Result<_, _>>()?;
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
     // The pty comes from the container's own devpts, which only a mount namespace has.
@@ -185,7 +189,7 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
         uid_maps,
         gid_maps,
         binds,
-        tmpfs: o.tmpfs,
+        tmpfs,
         read_only: o.read_only,
         overlay: o.overlay,
         chroot: o.chroot,
@@ -198,8 +202,8 @@ fn build(o: Options, mut operands: Vec<String>, caller: &Caller) -> Result<Spec,
 }
 
 /// A path inside the container: absolute, and without a ".." that could climb out of ROOTFS.
-fn inside_path(flag: &'static str, dir: &str) -> Result<(), UsageError> {
-    if !dir.starts_with('/') {
+fn inside_path(flag: &'static str, dir: &OsStr) -> Result<(), UsageError> {
+    if !spec::is_absolute(dir) {
         return Err(UsageError::invalid(flag, dir, "want an absolute path"));
     }
     if spec::has_dot_dot(dir) {
@@ -210,15 +214,16 @@ fn inside_path(flag: &'static str, dir: &str) -> Result<(), UsageError> {
 
 /// Without a mount namespace nothing is mounted, so a flag that mounts would be ignored.
 fn needs_mount(flag: &'static str, given: bool, has_mount: bool) -> Result<(), UsageError> {
-    match given && !has_mount {
-        true => Err(UsageError::NeedsMountNamespace(flag)),
-        false => Ok(()),
+    if given && !has_mount {
+        return Err(UsageError::NeedsMountNamespace(flag));
     }
+    Ok(())
 }
 
 /// The maps of one kind: as given, or the caller's own id as container root.
-fn maps(flag: &'static str, texts: &[String], own: u32, has_user: bool) -> Result<Vec<IdMap>, UsageError> {
-    let parsed: Vec<IdMap> = texts.iter().map(|t| IdMap::parse(flag, t)).collect::<Result<_, _>>()?;
+fn maps(flag: &'static str, texts: &[OsString], own: u32, has_user: bool) -> Result<Vec<IdMap>, UsageError> {
+    let parsed: Vec<IdMap> =
+        texts.iter().map(|t| ascii(t, |t| IdMap::parse(flag, t))).collect::<Result<_, _>>()?;
     match (has_user, parsed.is_empty()) {
         (false, true) => Ok(parsed),
         (false, false) => Err(UsageError::NeedsUserNamespace(flag)),
@@ -227,18 +232,40 @@ fn maps(flag: &'static str, texts: &[String], own: u32, has_user: bool) -> Resul
     }
 }
 
-fn mapped(user: &str, kind: &'static str, id: u32, maps: &[IdMap]) -> Result<(), UsageError> {
-    match maps.iter().any(|m| m.contains(id)) {
-        true => Ok(()),
-        false => Err(UsageError::NotMapped { user: user.into(), kind, id }),
+fn mapped(user: &OsStr, kind: &'static str, id: u32, maps: &[IdMap]) -> Result<(), UsageError> {
+    if !idmap::contains(maps, id) {
+        return Err(UsageError::NotMapped { user: user.into(), kind, id });
     }
+    Ok(())
 }
 
 fn parse_limits(o: &Options) -> Result<Limits, UsageError> {
     Ok(Limits {
-        memory: o.memory.as_deref().map(spec::parse_memory).transpose()?.unwrap_or(0),
-        pids: o.pids.as_deref().map(spec::parse_pids).transpose()?.unwrap_or(0),
-        cpus: o.cpus.as_deref().map(spec::parse_cpus).transpose()?.unwrap_or(0.0),
+        memory: o.memory.as_deref().map(|t| ascii(t, spec::parse_memory)).transpose()?.unwrap_or(0),
+        pids: o.pids.as_deref().map(|t| ascii(t, spec::parse_pids)).transpose()?.unwrap_or(0),
+        cpus: o.cpus.as_deref().map(|t| ascii(t, spec::parse_cpus)).transpose()?.unwrap_or(0.0),
+    })
+}
+
+/// Parses a value that is plain ASCII when valid (ids, maps, sizes): bytes that are not
+/// UTF-8 fail its parser through the lossy text, and the error then names them as given.
+fn ascii<T>(raw: &OsStr, parse: impl FnOnce(&str) -> Result<T, UsageError>) -> Result<T, UsageError> {
+    parse(&raw.to_string_lossy()).map_err(|err| match err {
+        UsageError::Invalid { flag, want, .. } => UsageError::Invalid { flag, value: raw.to_owned(), want },
+        other => other,
+    })
+}
+
+/// `--ns`, whose unknown name is quoted as given, bytes and all.
+fn parse_namespaces(raw: &OsStr) -> Result<Namespaces, UsageError> {
+    Namespaces::parse(&raw.to_string_lossy()).map_err(|err| match err {
+        UsageError::UnknownNamespace(lossy) => {
+            let items = raw.as_bytes().split(|b| *b == b',');
+            let name =
+                items.map(OsStr::from_bytes).find(|item| item.to_string_lossy() == lossy.to_string_lossy());
+            UsageError::UnknownNamespace(name.map_or(lossy, OsStr::to_owned))
+        }
+        other => other,
     })
 }
 #[cfg(test)]
@@ -251,7 +278,8 @@ mod tests {
     #[derive(serde::Deserialize)]
     struct Case {
         name: String,
-        args: Vec<String>,
+        #[serde(with = "crate::vectors::os_list")]
+        args: Vec<OsString>,
         #[serde(default)]
         env: HashMap<String, String>,
         #[serde(default)]
@@ -273,8 +301,8 @@ mod tests {
     #[test]
     fn shared_vectors() {
         for case in vectors::load::<Case>("cli.json") {
-            let env = |key: &str| case.env.get(key).cloned();
-            let caller = Caller { env: &env, uid: case.uid, gid: case.gid, hostname: &case.host };
+            let env = |key: &OsStr| case.env.get(key.to_str()?).map(OsString::from);
+            let caller = Caller { env: &env, uid: case.uid, gid: case.gid, hostname: case.host.as_ref() };
             let name = &case.name;
             match (parse(&case.args, &caller), &case.print) {
                 (Ok(Action::Run(spec)), None) => {

@@ -1,5 +1,5 @@
-// The usage texts and the version; testdata/usage/*.txt are the texts themselves, so the
-// twins print them byte for byte.
+//! The usage texts and the version; testdata/usage/*.txt are the texts themselves, so the
+//! twins print them byte for byte.
 
 /// mvrc's version; the repository's VERSION file says the same.
 pub const VERSION: &str = "0.1.0";

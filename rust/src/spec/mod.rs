@@ -1,7 +1,10 @@
-// The Spec of one run: its defaults, and the option values that are pure text rules
-// (--hostname, --user, --bind, sizes); the environment rules live in spec/env.rs.
+//! The Spec of one run: its defaults, and the option values that are pure text rules
+//! (--hostname, --user, --bind, sizes); the environment rules live in spec/env.rs.
 
 mod env;
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 pub use env::env;
 
@@ -9,8 +12,8 @@ use crate::errs::UsageError;
 use crate::idmap::IdMap;
 use crate::namespaces::Namespaces;
 
-/// The container's PATH, as every OCI runtime sets it.
-pub const DEFAULT_PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The container's PATH unless -e replaces it, as every OCI runtime sets it.
+const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 pub const DEFAULT_HOSTNAME: &str = "mvrc";
 
 /// The reason given for a ".." in a path inside the container.
@@ -22,27 +25,35 @@ const MAX_HOSTNAME: usize = 64;
 /// The smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const MIN_CPUS: f64 = 0.01;
 
-/// Everything one `mvrc run` needs, validated; the child reads it from memory.
+/// Everything one `mvrc run` needs, validated; the child reads it from memory. What the
+/// user gave as paths, arguments, environment and hostname stays bytes (OsString): Linux
+/// takes any byte but NUL and "/" in a name, and a lossy conversion would name another file.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(test, derive(serde::Serialize))]
 pub struct Spec {
-    pub rootfs: String,
-    pub command: Vec<String>,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub rootfs: OsString,
+    #[cfg_attr(test, serde(with = "crate::vectors::os_list"))]
+    pub command: Vec<OsString>,
     pub namespaces: Namespaces,
-    pub hostname: String,
-    pub env: Vec<String>,
-    pub workdir: String,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub hostname: OsString,
+    #[cfg_attr(test, serde(with = "crate::vectors::os_list"))]
+    pub env: Vec<OsString>,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub workdir: OsString,
     pub user: User,
     pub uid_maps: Vec<IdMap>,
     pub gid_maps: Vec<IdMap>,
     pub binds: Vec<Bind>,
-    pub tmpfs: Vec<String>,
+    pub tmpfs: Vec<Tmpfs>,
     pub read_only: bool,
     pub overlay: bool,
     pub chroot: bool,
     pub init: bool,
     pub tty: bool,
-    pub pid_file: String,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub pid_file: OsString,
     pub debug: bool,
     pub limits: Limits,
 }
@@ -59,10 +70,26 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
 pub struct Bind {
-    pub source: String,
-    pub destination: String,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub source: OsString,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub destination: OsString,
     pub read_only: bool,
 }
+
+/// One `--tmpfs DIR[:size=SIZE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(test, derive(serde::Serialize, serde::Deserialize))]
+pub struct Tmpfs {
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub path: OsString,
+    /// Bytes.
+    pub size: u64,
+}
+
+/// Bounds a `--tmpfs` without `size=`, as docker bounds /dev/shm: 64 MiB (the
+/// kernel's default is half of RAM).
+pub const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
 
 /// cgroup v2 limits; zero means "not set".
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -73,17 +100,29 @@ pub struct Limits {
     pub cpus: f64,
 }
 
-/// Checks `--hostname`: 1 to 64 bytes, what sethostname(2) takes.
-pub fn check_hostname(name: &str) -> Result<(), UsageError> {
-    match (1..=MAX_HOSTNAME).contains(&name.len()) {
-        true => Ok(()),
-        false => Err(UsageError::invalid("--hostname", name, "want 1 to 64 characters")),
+impl Limits {
+    /// Whether a limit was asked for.
+    pub fn any(&self) -> bool {
+        self.memory > 0 || self.pids > 0 || self.cpus > 0.0
     }
 }
 
+/// Checks `--hostname`: 1 to 64 bytes, what sethostname(2) takes.
+pub fn check_hostname(name: &OsStr) -> Result<(), UsageError> {
+    if !(1..=MAX_HOSTNAME).contains(&name.len()) {
+        return Err(UsageError::invalid("--hostname", name, "want 1 to 64 characters"));
+    }
+    Ok(())
+}
+
 /// Whether a path has a ".." component; a mount target with one could climb out of ROOTFS.
-pub fn has_dot_dot(path: &str) -> bool {
-    path.split('/').any(|part| part == "..")
+pub fn has_dot_dot(path: &OsStr) -> bool {
+    path.as_bytes().split(|b| *b == b'/').any(|part| part == b"..")
+}
+
+/// Whether a path inside the container is absolute.
+pub fn is_absolute(path: &OsStr) -> bool {
+    path.as_bytes().starts_with(b"/")
 }
 
 /// Parses `UID[:GID]`; without GID the gid equals the uid.
@@ -94,17 +133,17 @@ pub fn parse_user(text: &str) -> Result<User, UsageError> {
 }
 
 /// Parses `SRC:DST[:ro]`; DST must be absolute because it names a path in the container.
-pub fn parse_bind(text: &str) -> Result<Bind, UsageError> {
-    let fields: Vec<&str> = text.split(':').collect();
+pub fn parse_bind(text: &OsStr) -> Result<Bind, UsageError> {
+    let fields: Vec<&[u8]> = text.as_bytes().split(|b| *b == b':').collect();
     let (source, destination, read_only) = match fields[..] {
-        [src, dst] => (src, dst, false),
-        [src, dst, "ro"] => (src, dst, true),
+        [src, dst] => (OsStr::from_bytes(src), OsStr::from_bytes(dst), false),
+        [src, dst, b"ro"] => (OsStr::from_bytes(src), OsStr::from_bytes(dst), true),
         _ => return Err(UsageError::invalid("--bind", text, "want SRC:DST[:ro]")),
     };
     if source.is_empty() || destination.is_empty() {
         return Err(UsageError::invalid("--bind", text, "want SRC:DST[:ro]"));
     }
-    if !destination.starts_with('/') {
+    if !is_absolute(destination) {
         return Err(UsageError::invalid("--bind", text, "destination must be an absolute path"));
     }
     if has_dot_dot(destination) {
@@ -113,9 +152,38 @@ pub fn parse_bind(text: &str) -> Result<Bind, UsageError> {
     Ok(Bind { source: source.into(), destination: destination.into(), read_only })
 }
 
+/// Parses `DIR[:size=SIZE]`; DIR is a path inside the container, SIZE bytes with an
+/// optional k, m or g suffix, DEFAULT_TMPFS_SIZE without one.
+pub fn parse_tmpfs(text: &OsStr) -> Result<Tmpfs, UsageError> {
+    let invalid = |want| UsageError::invalid("--tmpfs", text, want);
+    let mut parts = text.as_bytes().splitn(2, |b| *b == b':');
+    let dir = OsStr::from_bytes(parts.next().unwrap_or_default());
+    let option = parts.next();
+    if !is_absolute(dir) {
+        return Err(invalid("want an absolute path"));
+    }
+    if has_dot_dot(dir) {
+        return Err(invalid(NO_DOT_DOT));
+    }
+    let size = match option.map(|o| o.strip_prefix(b"size=")) {
+        None => DEFAULT_TMPFS_SIZE,
+        Some(None) => return Err(invalid("want DIR[:size=SIZE]")),
+        Some(Some(size)) => std::str::from_utf8(size)
+            .ok()
+            .and_then(parse_bytes)
+            .ok_or_else(|| invalid("want SIZE in bytes with an optional k, m or g suffix"))?,
+    };
+    Ok(Tmpfs { path: dir.into(), size })
+}
+
 /// Parses `--memory`: BYTES with an optional k, m or g suffix (powers of 1024, either case).
 pub fn parse_memory(text: &str) -> Result<u64, UsageError> {
-    let invalid = || UsageError::invalid("--memory", text, "want BYTES with an optional k, m or g suffix");
+    parse_bytes(text)
+        .ok_or_else(|| UsageError::invalid("--memory", text, "want BYTES with an optional k, m or g suffix"))
+}
+
+/// BYTES >= 1 with an optional k, m or g suffix (powers of 1024, either case), at most i64::MAX.
+fn parse_bytes(text: &str) -> Option<u64> {
     let (digits, unit) = match text.char_indices().last() {
         Some((i, 'k' | 'K')) => (&text[..i], 1u64 << 10),
         Some((i, 'm' | 'M')) => (&text[..i], 1 << 20),
@@ -125,7 +193,6 @@ pub fn parse_memory(text: &str) -> Result<u64, UsageError> {
     parse_u64(digits)
         .and_then(|count| count.checked_mul(unit))
         .filter(|bytes| (1..=i64::MAX as u64).contains(bytes))
-        .ok_or_else(invalid)
 }
 
 /// Parses `--pids`: a whole number of at least 1.
@@ -149,22 +216,24 @@ pub fn parse_cpus(text: &str) -> Result<f64, UsageError> {
 /// `path` cleaned lexically as Go's filepath.Clean does, so that an absolute ROOTFS or
 /// bind source reads the same in both twins: one "/" between names, no "." names, each
 /// ".." removed with the name before it (at the root, just removed); "" is ".".
-pub fn clean(path: &str) -> String {
-    let rooted = path.starts_with('/');
-    let mut names: Vec<&str> = Vec::new();
-    for name in path.split('/') {
+pub fn clean(path: &OsStr) -> OsString {
+    let path = path.as_bytes();
+    let rooted = path.starts_with(b"/");
+    let mut names: Vec<&[u8]> = Vec::new();
+    for name in path.split(|b| *b == b'/') {
         match name {
-            "" | "." => {}
-            ".." if names.last().is_some_and(|last| *last != "..") => drop(names.pop()),
-            ".." if rooted => {}
+            b"" | b"." => {}
+            b".." if names.last().is_some_and(|last| *last != b"..") => drop(names.pop()),
+            b".." if rooted => {}
             name => names.push(name),
         }
     }
-    match (rooted, names.join("/")) {
-        (true, joined) => format!("/{joined}"),
-        (false, joined) if joined.is_empty() => ".".into(),
-        (false, joined) => joined,
-    }
+    let joined = names.join(&b'/');
+    OsString::from_vec(match (rooted, joined.is_empty()) {
+        (true, _) => [b"/".as_slice(), &joined].concat(),
+        (false, true) => b".".to_vec(),
+        (false, false) => joined,
+    })
 }
 
 /// A plain decimal u32: digits only, no sign, no spaces.
@@ -207,12 +276,17 @@ mod tests {
 
     #[test]
     fn clean_vectors() {
-        check("clean.json", |s: &String| Ok::<_, UsageError>(clean(s)));
+        check("clean.json", |s: &String| Ok::<_, UsageError>(clean(s.as_ref()).into_string().unwrap()));
     }
 
     #[test]
     fn bind_vectors() {
-        check("bind.json", |s: &String| parse_bind(s));
+        check("bind.json", |s: &String| parse_bind(s.as_ref()));
+    }
+
+    #[test]
+    fn tmpfs_vectors() {
+        check("tmpfs.json", |s: &String| parse_tmpfs(s.as_ref()));
     }
 
     #[test]
@@ -256,7 +330,10 @@ mod tests {
         }
         check("env.json", |input: &EnvIn| {
             let hostname = if input.uts { &input.hostname } else { &input.host };
-            env(|key| input.caller.get(key).cloned(), &input.e, hostname)
+            let caller = |key: &OsStr| input.caller.get(key.to_str()?).map(OsString::from);
+            let entries: Vec<OsString> = input.e.iter().map(OsString::from).collect();
+            let got = env(caller, &entries, hostname.as_ref())?;
+            Ok::<_, UsageError>(got.into_iter().map(|kv| kv.into_string().unwrap()).collect::<Vec<_>>())
         });
     }
 }

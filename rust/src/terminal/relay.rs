@@ -11,9 +11,8 @@ use nix::sys::signal::Signal;
 use nix::sys::termios::{SetArg, Termios, cfmakeraw, tcgetattr, tcsetattr};
 use nix::unistd::{isatty, read, write};
 
-use super::{get_window_size, set_window_size};
-use crate::errs::{Error, sys};
-use crate::signals::Signals;
+use super::{Error, get_window_size, set_window_size};
+use crate::signals::{self, Signals};
 
 /// Refuses -t when stdin is not a terminal: there would be nothing to put in raw mode and no
 /// size to follow (docker: "the input device is not a TTY").
@@ -50,12 +49,12 @@ impl Relay {
     /// container as a byte); dropping the relay puts it back exactly as it was.
     pub fn attach(master: OwnedFd) -> Result<Relay, Error> {
         // Non-blocking: a master that takes no more input must not stop the output.
-        let flags = OFlag::from_bits_truncate(fcntl(&master, FcntlArg::F_GETFL).map_err(sys("terminal"))?);
-        fcntl(&master, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK)).map_err(sys("terminal"))?;
-        let saved = tcgetattr(io::stdin()).map_err(sys("terminal: raw mode"))?;
+        let flags = OFlag::from_bits_truncate(fcntl(&master, FcntlArg::F_GETFL).map_err(Error::Relay)?);
+        fcntl(&master, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK)).map_err(Error::Relay)?;
+        let saved = tcgetattr(io::stdin()).map_err(Error::RawMode)?;
         let mut raw = saved.clone();
         cfmakeraw(&mut raw);
-        tcsetattr(io::stdin(), SetArg::TCSANOW, &raw).map_err(sys("terminal: raw mode"))?;
+        tcsetattr(io::stdin(), SetArg::TCSANOW, &raw).map_err(Error::RawMode)?;
         let relay =
             Relay { master, saved, pending: Vec::new(), stdin_open: true, master_open: true, broken: false };
         relay.resize(); // the size may have changed since the child set it
@@ -70,7 +69,7 @@ impl Relay {
     }
 
     /// Copies keys and output until a signal arrives, and returns it.
-    pub fn next_signal(&mut self, signals: &Signals) -> Result<Signal, Error> {
+    pub fn next_signal(&mut self, signals: &Signals) -> Result<Signal, signals::Error> {
         loop {
             let (out, keys, sig) = self.wait(signals)?;
             if out.intersects(PollFlags::POLLIN | PollFlags::POLLHUP | PollFlags::POLLERR) && self.master_open
@@ -92,7 +91,7 @@ impl Relay {
     /// One poll(2) over what may move now: the master (output, or room for pending keys),
     /// stdin (only while no keys are pending), the signals. A side that is done is left out,
     /// since poll reports its hang-up whatever it is asked, and would never block again.
-    fn wait(&self, signals: &Signals) -> Result<(PollFlags, PollFlags, bool), Error> {
+    fn wait(&self, signals: &Signals) -> Result<(PollFlags, PollFlags, bool), signals::Error> {
         let stdin = io::stdin();
         let mut on_master = PollFlags::empty();
         if self.master_open {
@@ -112,7 +111,7 @@ impl Relay {
         loop {
             match poll(&mut fds, PollTimeout::NONE) {
                 Err(Errno::EINTR) => continue,
-                Err(errno) => return Err(sys("terminal: poll")(errno)),
+                Err(errno) => return Err(signals::Error::Read(errno)),
                 Ok(_) => break,
             }
         }

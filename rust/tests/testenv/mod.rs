@@ -1,4 +1,5 @@
-// A tiny test environment: a temp busybox rootfs owned by the test user, and the built mvrc run as that user.
+// A tiny test environment: a temp busybox rootfs and a copy of the built mvrc, both owned by the
+// test user, who runs that copy (the clone may sit below a directory it cannot enter, like /root).
 
 use std::fs;
 use std::os::unix::fs::{lchown, symlink};
@@ -23,7 +24,7 @@ pub struct Run {
 }
 
 impl TestEnv {
-    /// Builds `<tmp>/mvrc-test-PID-N/rootfs` from the host's static busybox.
+    /// Builds `<tmp>/mvrc-test-PID-N/rootfs` from the host's static busybox, next to a copy of mvrc.
     pub fn new() -> TestEnv {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
@@ -37,6 +38,7 @@ impl TestEnv {
         for applet in String::from_utf8(applets.stdout).unwrap().lines().filter(|a| *a != "busybox") {
             symlink("busybox", rootfs.join("bin").join(applet)).unwrap();
         }
+        copy_mvrc(&dir.join("mvrc"));
         let user = test_user();
         if let Some(user) = &user {
             chown_tree(&dir, user);
@@ -63,9 +65,9 @@ impl TestEnv {
         self.mvrc(&args)
     }
 
-    /// The built binary with `args`, as the test user, with a small known environment.
+    /// The copy of the built binary with `args`, as the test user, with a small known environment.
     pub fn mvrc(&self, args: &[&str]) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mvrc"));
+        let mut cmd = Command::new(self.dir.join("mvrc"));
         cmd.args(args).env_clear().env("PATH", "/usr/bin:/bin").current_dir(&self.dir);
         if let Some(user) = &self.user {
             // As root, std also clears the supplementary groups before exec.
@@ -97,6 +99,13 @@ fn test_user() -> Option<User> {
     let name = std::env::var("MVRC_TEST_USER").unwrap_or_else(|_| "mvrctest".into());
     let user = User::from_name(&name).unwrap();
     Some(user.unwrap_or_else(|| panic!("test user {name} missing: useradd -m {name} (see bootstrap)")))
+}
+
+/// Copies the built mvrc to `to` through cp(1): a file this process held open for writing
+/// could not be executed while another test thread forks ("text file busy").
+fn copy_mvrc(to: &Path) {
+    let status = Command::new("cp").arg(env!("CARGO_BIN_EXE_mvrc")).arg(to).status();
+    assert!(status.is_ok_and(|s| s.success()), "copying the built mvrc to {}", to.display());
 }
 
 fn chown_tree(path: &Path, user: &User) {

@@ -1,52 +1,79 @@
-// Finding COMMAND in the container's PATH, exec'ing it; 127 (not found) versus 126 (cannot execute).
+//! COMMAND's last hop: find it in the container's PATH, give it a fresh signal state, exec it,
+//! and word an exec failure as 126 (cannot execute) or 127 (not found).
 
-use std::ffi::CString;
+use std::ffi::{CString, OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::sys::signal::{SigHandler, SigSet, Signal, signal};
 use nix::unistd::execve;
 
-use crate::errs::{CANNOT_EXECUTE, Error, NOT_FOUND};
-use crate::signals;
+use crate::errs::{CANNOT_EXEC, NOT_FOUND, quote, text};
+use crate::signals::FORWARDED;
+
+/// Why COMMAND could not run, as SPEC words it: `exec "CMD": ERRNO TEXT`.
+#[derive(Debug, thiserror::Error)]
+#[error("exec {}: {}", quote(.cmd), text(*.errno))]
+pub struct Error {
+    /// COMMAND as the user wrote it.
+    cmd: OsString,
+    /// execve's errno, in SPEC's classes: ENOENT (missing), EACCES, or as it came.
+    errno: Errno,
+}
+
+impl Error {
+    /// 127 when COMMAND is missing, 126 when it cannot be executed.
+    pub fn code(&self) -> i32 {
+        match self.errno {
+            Errno::ENOENT => NOT_FOUND,
+            _ => CANNOT_EXEC,
+        }
+    }
+
+    pub fn errno(&self) -> Errno {
+        self.errno
+    }
+}
 
 /// The file to execute for `cmd`. A `cmd` containing "/" is used as is; otherwise
 /// each directory of `path_list` is tried in order (empty elements skipped) and the
 /// first regular file wins (no x bit needed here: execve then says EACCES, a 126, not a 127).
-pub fn find(cmd: &str, path_list: &str) -> Result<PathBuf, Error> {
-    if cmd.contains('/') {
+pub fn find(cmd: impl AsRef<OsStr>, path_list: impl AsRef<OsStr>) -> Result<PathBuf, Error> {
+    let (cmd, path_list) = (cmd.as_ref(), path_list.as_ref());
+    if cmd.as_bytes().contains(&b'/') {
         return Ok(PathBuf::from(cmd));
     }
-    let found = match cmd.is_empty() {
-        true => None,
-        false => path_list
-            .split(':')
-            .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
-            .map(|dir| Path::new(dir).join(cmd))
-            .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file())),
-    };
+    if cmd.is_empty() {
+        return Err(exec_error(cmd, Errno::ENOENT));
+    }
+    let found = path_list
+        .as_bytes()
+        .split(|b| *b == b':')
+        .filter(|dir| !dir.is_empty()) // to a shell "" is the working directory; never searched
+        .map(|dir| Path::new(OsStr::from_bytes(dir)).join(cmd))
+        .find(|candidate| candidate.metadata().is_ok_and(|m| m.is_file()));
     found.ok_or_else(|| exec_error(cmd, Errno::ENOENT))
 }
 
 /// execve's errno as SPEC words it; `cmd` is as the user wrote it. What is
 /// missing is 127, anything else 126.
-pub fn exec_error(cmd: &str, errno: Errno) -> Error {
-    let (source, code) = match errno {
-        Errno::ENOENT | Errno::ENOTDIR => (Errno::ENOENT, NOT_FOUND),
-        Errno::EACCES | Errno::EISDIR | Errno::EPERM => (Errno::EACCES, CANNOT_EXECUTE),
-        other => (other, CANNOT_EXECUTE),
+pub fn exec_error(cmd: impl AsRef<OsStr>, errno: Errno) -> Error {
+    let cmd = cmd.as_ref();
+    let errno = match errno {
+        Errno::ENOENT | Errno::ENOTDIR => Errno::ENOENT,
+        Errno::EACCES | Errno::EISDIR | Errno::EPERM => Errno::EACCES,
+        other => other,
     };
-    Error::Exec { cmd: cmd.into(), source, code }
+    Error { cmd: cmd.into(), errno }
 }
 
 // slide: exec
 /// Replaces this process with COMMAND (`argv[0]` as the user wrote it, found at
 /// `path`); returns only the reason it could not. On success the close-on-exec
 /// channel closes: the parent reads EOF. Used by the child and by --init's PID 1.
-pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
-    // Blocked signals and ignored dispositions would survive execve.
-    if let Err(err) = signals::restore_defaults() {
-        return err;
-    }
+pub fn exec(path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
+    reset_signals();
     let path = CString::new(path.as_os_str().as_encoded_bytes()).ok();
     let errno = match (path, cstrings(argv), cstrings(env)) {
         (Some(path), Some(argv), Some(env)) => {
@@ -59,13 +86,26 @@ pub fn exec(path: &Path, argv: &[String], env: &[String]) -> Error {
 }
 // end slide
 
-fn cstrings(all: &[String]) -> Option<Vec<CString>> {
+/// Gives COMMAND the signal state of a fresh process: nothing blocked, and the
+/// forwarded signals and SIGPIPE back to their defaults. execve keeps the mask and
+/// ignored dispositions: the caller may have ignored some (nohup), and Rust's
+/// runtime ignores SIGPIPE. Neither call can fail for these valid signals.
+fn reset_signals() {
+    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
+        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
+        let _ = unsafe { signal(sig, SigHandler::SigDfl) };
+    }
+    let _ = SigSet::empty().thread_set_mask();
+}
+
+fn cstrings(all: &[OsString]) -> Option<Vec<CString>> {
     all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
 }
 
 /// PATH from an environment list ("" if it has none).
-pub fn path_of(env: &[String]) -> &str {
-    env.iter().find_map(|kv| kv.strip_prefix("PATH=")).unwrap_or_default()
+pub fn path_of(env: &[OsString]) -> &OsStr {
+    let path = env.iter().find_map(|kv| kv.as_bytes().strip_prefix(b"PATH="));
+    OsStr::from_bytes(path.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -75,7 +115,7 @@ mod tests {
 
     #[test]
     fn first_regular_file_in_path_order() {
-        let dir = std::env::temp_dir().join(format!("mvrc-lookup-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("mvrc-command-{}", std::process::id()));
         let (a, b) = (dir.join("a"), dir.join("b"));
         fs::create_dir_all(b.join("sub")).unwrap();
         fs::create_dir_all(&a).unwrap();

@@ -1,4 +1,4 @@
-package lookup
+package command
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package rootfs
+package parent
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 	"mvrc/internal/errs"
 )
 
-func TestCheck(t *testing.T) {
+func TestCheckRootfs(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
@@ -27,15 +27,15 @@ func TestCheck(t *testing.T) {
 		{"up to the host's root", "../../../../../../..", "", `mvrc: rootfs "../../../../../../..": cannot be the host's root directory`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Check(tc.in)
+			got, err := checkRootfs(tc.in)
 			if tc.line != "" {
 				if lines, code := errs.Report(err); err == nil || lines[0] != tc.line || code != errs.Failed {
-					t.Fatalf("Check(%q) = %q, %v; want %q", tc.in, got, err, tc.line)
+					t.Fatalf("checkRootfs(%q) = %q, %v; want %q", tc.in, got, err, tc.line)
 				}
 				return
 			}
 			if err != nil || got != tc.want {
-				t.Fatalf("Check(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+				t.Fatalf("checkRootfs(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
 			}
 		})
 	}

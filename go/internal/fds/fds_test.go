@@ -1,4 +1,4 @@
-package child
+package fds
 
 import (
 	"testing"
@@ -6,7 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// closeOnExec must mark every inherited descriptor above stderr, however high, and leave
+// CloseOnExec must mark every inherited descriptor above stderr, however high, and leave
 // stdin, stdout and stderr to COMMAND.
 func TestCloseOnExecLeavesOnlyStdio(t *testing.T) {
 	var pipe [2]int
@@ -29,7 +29,7 @@ func TestCloseOnExecLeavesOnlyStdio(t *testing.T) {
 		stdio[fd] = cloexec(t, fd)
 	}
 
-	if err := closeOnExec(); err != nil {
+	if err := CloseOnExec(); err != nil {
 		t.Fatal(err)
 	}
 

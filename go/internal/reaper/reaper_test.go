@@ -1,0 +1,32 @@
+package reaper
+
+import (
+	"testing"
+
+	"mvrc/internal/errs"
+)
+
+// Wait returns COMMAND's own status, reaping what COMMAND left behind on the way; Start
+// words an exec failure as SPEC does.
+func TestWaitReturnsCommandsStatus(t *testing.T) {
+	for _, tc := range []struct {
+		script string
+		want   int
+	}{
+		{"exit 3", 3},
+		{"sleep 0 & sleep 0 & exit 4", 4},
+		{"kill -TERM $$", 128 + 15},
+	} {
+		init, err := Start("/bin/sh", []string{"sh", "-c", tc.script}, nil, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := init.Wait(); got != tc.want {
+			t.Errorf("%q: Wait() = %d, want %d", tc.script, got, tc.want)
+		}
+	}
+	_, err := Start("/no/such/command", []string{"nope"}, nil, false)
+	if lines, code := errs.Report(err); code != errs.NotFound || lines[0] != `mvrc: exec "nope": no such file or directory` {
+		t.Fatalf("Start of a missing command: %q, %d", lines, code)
+	}
+}
