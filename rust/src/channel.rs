@@ -58,6 +58,8 @@ pub enum Error {
     Unexpected(u8),
     #[error("channel: parent went away")]
     ParentGone,
+    #[error("channel: the child ended without a terminal")]
+    NoTerminal,
     /// A setup step that failed in the child: its line (without `mvrc: `) and exit code.
     #[error("{line}")]
     Child { code: i32, line: String },
@@ -79,38 +81,56 @@ pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
 
 // slide: channel
 impl ParentEnd {
-    /// Tells the child its id maps are written: it may now act as container root. With -t it
-    /// carries the caller's window size, which the child gives its pty before COMMAND can ask.
+    /// Tells the child its id maps are written: it may now act as container root.
+    /// With -t it carries the caller's window size (see `mapped`).
     pub fn send_mapped(&self, size: Option<&Winsize>) -> Result<(), Error> {
-        let mut message = vec![MAPPED];
-        if let Some(ws) = size {
-            for v in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel] {
-                message.extend_from_slice(&v.to_be_bytes());
-            }
-        }
-        send_message(&self.0, &message)
+        send_message(&self.0, &mapped(size))
     }
 
-    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line). With -t
-    /// the child's pty master comes first, and is returned.
-    pub fn wait_for_exec(&self) -> Result<Option<OwnedFd>, Error> {
+    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
+    pub fn wait_for_exec(&self) -> Result<(), Error> {
         let mut buf = vec![0u8; MAX_MESSAGE];
-        let mut master = None;
-        loop {
-            match receive_fd(&self.0, &mut buf)? {
-                ([], _) => return Ok(master),
-                ([TTY], Some(fd)) if master.is_none() => master = Some(fd),
-                ([ERROR, code, line @ ..], _) => {
-                    let line = String::from_utf8_lossy(line).into_owned();
-                    return Err(Error::Child { code: i32::from(*code), line });
-                }
-                ([other, ..], _) => return Err(Error::Unexpected(*other)),
+        match receive(&self.0, &mut buf)? {
+            [] => Ok(()),
+            [ERROR, code, line @ ..] => {
+                let line = String::from_utf8_lossy(line).into_owned();
+                Err(Error::Child { code: i32::from(*code), line })
             }
+            [other, ..] => Err(Error::Unexpected(*other)),
         }
     }
 }
 
 // end slide
+
+impl ParentEnd {
+    /// Waits, under -t, for the child's pty master, which comes before the child execs; a
+    /// step that failed before it comes as the child's error, as in `wait_for_exec`.
+    pub fn receive_terminal(&self) -> Result<OwnedFd, Error> {
+        let mut buf = vec![0u8; MAX_MESSAGE];
+        match receive_fd(&self.0, &mut buf)? {
+            ([TTY], Some(master)) => Ok(master),
+            ([], _) => Err(Error::NoTerminal),
+            ([ERROR, code, line @ ..], _) => {
+                let line = String::from_utf8_lossy(line).into_owned();
+                Err(Error::Child { code: i32::from(*code), line })
+            }
+            ([other, ..], _) => Err(Error::Unexpected(*other)),
+        }
+    }
+}
+
+/// MAPPED, and under -t the caller's window size after it, which the child gives its pty
+/// before COMMAND can ask for it: rows, columns, x and y pixels, each a big-endian u16.
+fn mapped(size: Option<&Winsize>) -> Vec<u8> {
+    let mut message = vec![MAPPED];
+    if let Some(ws) = size {
+        for v in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel] {
+            message.extend_from_slice(&v.to_be_bytes());
+        }
+    }
+    message
+}
 
 impl ChildEnd {
     /// Waits until the parent has written the id maps; returns the caller's window size
@@ -235,7 +255,8 @@ mod tests {
         let (read, write) = nix::unistd::pipe().unwrap(); // any descriptor: the test checks it is the same file
         child.send_terminal(&write).unwrap();
         drop((write, child));
-        let master = parent.wait_for_exec().unwrap().expect("the passed descriptor");
+        let master = parent.receive_terminal().expect("the passed descriptor");
+        assert!(parent.wait_for_exec().is_ok(), "EOF after the terminal");
         nix::unistd::write(&master, b"x").unwrap();
         let mut buf = [0u8; 1];
         assert_eq!(nix::unistd::read(&read, &mut buf), Ok(1));
@@ -248,7 +269,7 @@ mod tests {
         parent.send_mapped(None).unwrap();
         assert!(child.wait_for_mapped().is_ok_and(|size| size.is_none()));
         drop(child);
-        assert!(parent.wait_for_exec().is_ok_and(|master| master.is_none()));
+        assert!(parent.wait_for_exec().is_ok());
         let (parent, child) = pair().unwrap();
         drop(parent);
         assert!(matches!(child.wait_for_mapped(), Err(Error::ParentGone)));

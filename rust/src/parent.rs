@@ -129,7 +129,7 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let _ = waitpid(child, None);
         return Err(err);
     }
-    let master = wait_for_exec(&parent_end, child)?;
+    let master = wait_for_exec(&parent_end, child, spec.tty)?;
     timer.step("ready", started);
     // Dropped last, on every way out: the caller's terminal as it was.
     let mut relay = match master.map(Relay::attach).transpose() {
@@ -242,8 +242,10 @@ fn hide_from_container() -> Result<(), Error> {
 /// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
 /// that stopped the child. The child is killed first: after a broken channel it may still
 /// be waiting for us.
-fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<Option<OwnedFd>, Error> {
-    Ok(channel.wait_for_exec().inspect_err(|_| {
+fn wait_for_exec(channel: &ParentEnd, child: Pid, tty: bool) -> Result<Option<OwnedFd>, Error> {
+    let master = tty.then(|| channel.receive_terminal()).transpose();
+    let waited = master.and_then(|master| channel.wait_for_exec().map(|()| master));
+    Ok(waited.inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
     })?)

@@ -98,33 +98,42 @@ func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 }
 
 // WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
-// its line and exit code). With -t the child's pty master comes first: it is returned (-1
-// without -t), and closed on failure.
-func (p *ParentEnd) WaitExec() (master int, err error) {
-	master = -1
-	for {
-		msg, fd, err := recvFD(p.fd)
-		switch {
-		case err == nil && len(msg) == 0:
-			return master, nil
-		case err == nil && msg[0] == msgTTY && fd >= 0 && master < 0:
-			master = fd
-			continue
-		case err == nil && msg[0] == msgError && len(msg) >= 2:
-			err = errs.Codef(int(msg[1]), "%s", msg[2:])
-		case err == nil:
-			err = fmt.Errorf("channel: unexpected message %q", msg[0])
-		}
-		for _, open := range []int{fd, master} {
-			if open >= 0 {
-				_ = unix.Close(open)
-			}
-		}
-		return -1, err
+// its line and exit code).
+func (p *ParentEnd) WaitExec() error {
+	msg, err := recv(p.fd)
+	switch {
+	case err != nil:
+		return err
+	case len(msg) == 0:
+		return nil
+	case msg[0] == msgError && len(msg) >= 2:
+		return errs.Codef(int(msg[1]), "%s", msg[2:])
 	}
+	return fmt.Errorf("channel: unexpected message %q", msg[0])
 }
 
 // end slide
+
+// ReceiveTerminal waits, under -t, for the child's pty master, which comes before the
+// child execs; a step that failed before it comes as the child's error, as in WaitExec.
+func (p *ParentEnd) ReceiveTerminal() (master int, err error) {
+	msg, fd, err := recvFD(p.fd)
+	switch {
+	case err != nil:
+		return -1, err
+	case len(msg) == 1 && msg[0] == msgTTY && fd >= 0:
+		return fd, nil
+	case fd >= 0:
+		_ = unix.Close(fd)
+	}
+	switch {
+	case len(msg) == 0:
+		return -1, errors.New("channel: the child ended without a terminal")
+	case msg[0] == msgError && len(msg) >= 2:
+		return -1, errs.Codef(int(msg[1]), "%s", msg[2:])
+	}
+	return -1, fmt.Errorf("channel: unexpected message %q", msg[0])
+}
 
 // Close ends the parent's side; a child still waiting sees EOF and exits quietly.
 func (p *ParentEnd) Close() error { return unix.Close(p.fd) }

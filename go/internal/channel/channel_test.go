@@ -45,8 +45,8 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 		t.Fatalf("WaitMapped = %+v, %v; want no size", size, err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
-	if master, err := p.WaitExec(); master != -1 || err != nil {
-		t.Fatalf("WaitExec after EOF = %d, %v; want -1, nil", master, err)
+	if err := p.WaitExec(); err != nil {
+		t.Fatalf("WaitExec after EOF = %v; want nil", err)
 	}
 }
 
@@ -68,8 +68,7 @@ func TestLargeSpecTravelsInChunks(t *testing.T) {
 func TestErrorReachesParent(t *testing.T) {
 	p, c := pair(t)
 	c.SendError(errs.Codef(127, `exec "nope": no such file or directory`))
-	_, err := p.WaitExec()
-	lines, code := errs.Report(err)
+	lines, code := errs.Report(p.WaitExec())
 	if want := `mvrc: exec "nope": no such file or directory`; len(lines) != 1 || lines[0] != want || code != 127 {
 		t.Fatalf("WaitExec reports %q, %d; want %q, 127", lines, code, want)
 	}
@@ -113,11 +112,14 @@ func TestTerminalTravels(t *testing.T) {
 	}
 	unix.Close(pipe[1])
 	c.Close()
-	master, err := p.WaitExec()
+	master, err := p.ReceiveTerminal()
 	if master < 0 || err != nil {
-		t.Fatalf("WaitExec = %d, %v; want a descriptor", master, err)
+		t.Fatalf("ReceiveTerminal = %d, %v; want a descriptor", master, err)
 	}
 	defer unix.Close(master)
+	if err := p.WaitExec(); err != nil {
+		t.Fatalf("WaitExec after the terminal = %v; want nil", err)
+	}
 	buf := make([]byte, 1)
 	if _, err := unix.Write(master, []byte("x")); err != nil {
 		t.Fatal(err)

@@ -90,7 +90,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		kill(pid)
 		return 0, err
 	}
-	master, err := waitForExec(ch, pid)
+	master, err := waitForExec(ch, pid, s.TTY)
 	if err != nil {
 		return 0, err
 	}
@@ -292,8 +292,18 @@ func hideFromContainer() error {
 // waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
 // returns the error that stopped the child. The child is killed first: after a broken
 // channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, pid int) (master int, err error) {
-	if master, err = ch.WaitExec(); err != nil {
+func waitForExec(ch *channel.ParentEnd, pid int, tty bool) (master int, err error) {
+	master = -1
+	if tty {
+		master, err = ch.ReceiveTerminal()
+	}
+	if err == nil {
+		err = ch.WaitExec()
+	}
+	if err != nil {
+		if master >= 0 {
+			_ = unix.Close(master)
+		}
 		kill(pid)
 		return -1, err
 	}
