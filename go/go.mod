@@ -6,6 +6,7 @@ require (
 	github.com/spf13/pflag v1.1.0
 	golang.org/x/net v0.59.0
 	golang.org/x/sys v0.50.0
+	golang.org/x/term v0.48.0
 	mvrc/seccomp v0.0.0
 )
 

@@ -80,7 +80,7 @@ func parseDebug(args []string) (Result, error) {
 type options struct {
 	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
 	env, uidMaps, gidMaps, binds, tmpfs                      []string
-	readOnly, overlay, chroot, init, debug                   switchFlag
+	readOnly, overlay, chroot, init, interactive, tty, debug switchFlag
 	help                                                     helpFlag
 	seccomp                                                  string
 }
@@ -110,7 +110,8 @@ func parseRun(args []string, caller Caller) (Result, error) {
 		value       pflag.Value
 	}{
 		{"read-only", "", &o.readOnly}, {"overlay", "", &o.overlay}, {"chroot", "", &o.chroot},
-		{"init", "", &o.init}, {"debug", "", &o.debug}, {"help", "h", &o.help},
+		{"init", "", &o.init}, {"interactive", "i", &o.interactive}, {"tty", "t", &o.tty},
+		{"debug", "", &o.debug}, {"help", "h", &o.help},
 	}
 	for _, sw := range switches {
 		fs.VarPF(sw.value, sw.name, sw.short, "").NoOptDefVal = bare
@@ -201,6 +202,10 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err := needsMount("--overlay", bool(o.overlay), hasMount); err != nil {
 		return nil, err
 	}
+	// The pty comes from the container's own devpts, which only a mount namespace has.
+	if err := needsMount("--tty", bool(o.tty), hasMount); err != nil {
+		return nil, err
+	}
 	limits, err := parseLimits(o, fs)
 	if err != nil {
 		return nil, err
@@ -216,7 +221,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
 		Binds: binds, Tmpfs: tmpfs, ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
-		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits, Seccomp: o.seccomp,
+		TTY: bool(o.tty), PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits, Seccomp: o.seccomp,
 	}, nil
 }
 

@@ -12,12 +12,18 @@ import (
 	"mvrc/internal/errs"
 	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
 // the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
 // the paths absolute, since the child moves.
 func prepare(s *spec.Spec) (cgroupDir string, err error) {
+	if s.TTY {
+		if err := terminal.Check(); err != nil {
+			return "", err
+		}
+	}
 	if s.Rootfs, err = checkRootfs(s.Rootfs); err != nil {
 		return "", err
 	}

@@ -41,7 +41,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 		w.str(t.Path)
 		w.int(t.Size)
 	}
-	for _, b := range []bool{s.ReadOnly, s.Overlay, s.Chroot, s.Init} {
+	for _, b := range []bool{s.ReadOnly, s.Overlay, s.Chroot, s.Init, s.TTY} {
 		w.bool(b)
 	}
 	w.str(s.PidFile)
@@ -66,7 +66,7 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	for n := r.count(); n > 0; n-- {
 		s.Tmpfs = append(s.Tmpfs, Tmpfs{Path: r.str(), Size: r.int()})
 	}
-	s.ReadOnly, s.Overlay, s.Chroot, s.Init = r.bool(), r.bool(), r.bool(), r.bool()
+	s.ReadOnly, s.Overlay, s.Chroot, s.Init, s.TTY = r.bool(), r.bool(), r.bool(), r.bool(), r.bool()
 	s.PidFile, s.Debug = r.str(), r.bool()
 	s.Limits = Limits{Memory: r.int(), Pids: r.int(), CPUs: math.Float64frombits(r.uint())}
 	s.Seccomp = r.str()

@@ -88,6 +88,7 @@ struct Options {
     overlay: bool,
     chroot: bool,
     init: bool,
+    tty: bool,
     debug: bool,
 }
 
@@ -128,6 +129,11 @@ fn parse_run(args: &[OsString], caller: &Caller) -> Result<Action, UsageError> {
             "--overlay" => o.overlay = flags::switch(&mut parser, &name)?,
             "--chroot" => o.chroot = flags::switch(&mut parser, &name)?,
             "--init" => o.init = flags::switch(&mut parser, &name)?,
+            // Accepted for docker's habit (-it): mvrc always attaches stdin.
+            "--interactive" => _ = flags::switch(&mut parser, &name)?,
+            "-i" => _ = flags::short_switch(&mut parser, "--interactive")?,
+            "--tty" => o.tty = flags::switch(&mut parser, &name)?,
+            "-t" => o.tty = flags::short_switch(&mut parser, "--tty")?,
             "--debug" => o.debug = flags::switch(&mut parser, &name)?,
             "-h" | "--help" => return flags::help(&mut parser, &name).map(|()| Action::Help(RUN_USAGE)),
             _ => return Err(flags::unknown(&mut parser, name, args)),
@@ -176,6 +182,8 @@ fn build(o: Options, mut operands: Vec<OsString>, caller: &Caller) -> Result<Spe
     let tmpfs: Vec<_> = o.tmpfs.iter().map(|t| spec::parse_tmpfs(t)).collect::<Result<_, _>>()?;
     needs_mount("--tmpfs", !o.tmpfs.is_empty(), has_mount)?;
     needs_mount("--overlay", o.overlay, has_mount)?;
+    // The pty comes from the container's own devpts, which only a mount namespace has.
+    needs_mount("--tty", o.tty, has_mount)?;
     let limits = parse_limits(&o)?;
     let seccomp = o.seccomp.unwrap_or_else(|| crate::seccomp::DEFAULT.into());
     if seccomp.is_empty() {
@@ -201,6 +209,7 @@ fn build(o: Options, mut operands: Vec<OsString>, caller: &Caller) -> Result<Spe
         overlay: o.overlay,
         chroot: o.chroot,
         init: o.init,
+        tty: o.tty,
         pid_file: o.pid_file.unwrap_or_default(),
         debug: o.debug,
         limits,

@@ -9,12 +9,15 @@ use std::path::Path;
 use super::Error;
 use crate::errs::errno;
 use crate::spec::{self, Spec};
-use crate::{cgroups, seccomp};
+use crate::{cgroups, seccomp, terminal};
 
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
 /// sources, the seccomp profile (compiled here, installed by the child), cgroup
 /// delegation. Paths become absolute, since the child moves.
 pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
+    if spec.tty {
+        terminal::check()?;
+    }
     spec.rootfs = check_rootfs(&spec.rootfs)?;
     for bind in &mut spec.binds {
         let failed = |e: std::io::Error| Error::BindSource { src: bind.source.clone(), source: errno(&e) };

@@ -51,6 +51,7 @@ pub struct Spec {
     pub overlay: bool,
     pub chroot: bool,
     pub init: bool,
+    pub tty: bool,
     #[cfg_attr(test, serde(with = "crate::vectors::os"))]
     pub pid_file: OsString,
     pub debug: bool,
@@ -94,7 +95,7 @@ pub struct Tmpfs {
 
 /// Bounds a `--tmpfs` without `size=`, as docker bounds /dev/shm: 64 MiB (the
 /// kernel's default is half of RAM).
-pub const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
+const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
 
 /// cgroup v2 limits; zero means "not set".
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
