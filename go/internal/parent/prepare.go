@@ -1,4 +1,5 @@
-// What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
+// What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
+// profile, cgroup delegation.
 
 package parent
 
@@ -9,12 +10,20 @@ import (
 
 	"mvrc/internal/cgroups"
 	"mvrc/internal/errs"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// cgroup delegation. It makes the paths absolute, since the child moves.
+// the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
+// the paths absolute, since the child moves.
 func prepare(s *spec.Spec) (delegated *cgroups.Delegated, err error) {
+	if s.TTY {
+		if err := terminal.Check(); err != nil {
+			return nil, err
+		}
+	}
 	if s.Rootfs, err = checkRootfs(s.Rootfs); err != nil {
 		return nil, err
 	}
@@ -26,6 +35,11 @@ func prepare(s *spec.Spec) (delegated *cgroups.Delegated, err error) {
 			return nil, errs.Failf("bind source %q: %w", b.Source, err)
 		}
 	}
+	filter, err := seccomp.Load(s.Seccomp)
+	if err != nil {
+		return nil, err
+	}
+	s.Filter = seccomp.Encode(filter)
 	return cgroups.Check(s.Limits)
 }
 
