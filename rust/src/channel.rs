@@ -68,13 +68,13 @@ pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
     Ok((ParentEnd(parent), ChildEnd(child)))
 }
 
-// slide: channel
 impl ParentEnd {
     /// Tells the child its id maps are written: it may now act as container root.
     pub fn send_mapped(&self) -> Result<(), Error> {
         send_message(&self.0, &[MAPPED])
     }
 
+    // slide: channel
     /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
     pub fn wait_for_exec(&self) -> Result<(), Error> {
         let mut buf = vec![0u8; MAX_MESSAGE];
@@ -87,9 +87,8 @@ impl ParentEnd {
             [other, ..] => Err(Error::Unexpected(*other)),
         }
     }
+    // end slide
 }
-
-// end slide
 
 impl ChildEnd {
     /// Waits until the parent has written the id maps. An error means the parent

@@ -67,7 +67,6 @@ func Pair() (*ParentEnd, *os.File, error) {
 // SendMapped tells the child its id maps are in place.
 func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
 
-// slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	data, err := s.MarshalBinary()
@@ -82,6 +81,7 @@ func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
+// slide: channel
 // WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
 // its line and exit code).
 func (p *ParentEnd) WaitExec() error {
