@@ -60,6 +60,10 @@ lint:
     go vet ./go/... ./bench/... ./compare/... ./rootfs/...
     cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
 
+# the cgroup v2 limits and a conformance slice on Debian 12's kernel under qemu (TESTS: a -test.run regexp)
+test-vm TESTS="": build rootfs
+    ./vm/run.sh {{quote(TESTS)}}
+
 # start latency, resources and isolation of both twins and the peers; writes bench/results and docs/results.md
 bench count="10": build rootfs
     ./bench/run.sh {{count}}

@@ -183,8 +183,11 @@ impl Root {
                 Err(Errno::ENOENT) => {
                     let parent_dir: OsString = [current.as_os_str(), "/".as_ref()].into_iter().collect();
                     let parent = self.resolve(&parent_dir, OFlag::O_RDONLY | OFlag::O_DIRECTORY)?;
-                    create(&parent, OsStr::from_bytes(part), file && i == parts.len() - 1)?;
-                    self.resolve(&next, OFlag::O_PATH)?
+                    // EEXIST: another container on the same ROOTFS made it first; use theirs.
+                    match create(&parent, OsStr::from_bytes(part), file && i == parts.len() - 1) {
+                        Ok(()) | Err(Errno::EEXIST) => self.resolve(&next, OFlag::O_PATH)?,
+                        Err(errno) => return Err(errno),
+                    }
                 }
                 other => other?,
             };

@@ -197,8 +197,9 @@ func (r *Root) ensure(inside string, file bool) (int, error) {
 		_ = unix.Close(fd)
 		next := path.Join(current, part)
 		if fd, err = r.open(next); errors.Is(err, unix.ENOENT) {
+			// EEXIST: another container on the same ROOTFS made it first; use theirs.
 			err = r.create(current, part, file && i == len(parts)-1)
-			if err == nil {
+			if err == nil || errors.Is(err, unix.EEXIST) {
 				fd, err = r.open(next)
 			}
 		}

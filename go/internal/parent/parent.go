@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -26,14 +27,18 @@ import (
 	"mvrc/internal/spec"
 )
 
-// NoPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
+// noPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
-const NoPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
 // process does: the caller must not run it on a goroutine locked to its thread that may end.
 func Run(s *spec.Spec, start time.Time) (int, error) {
+	// One P: the parent mostly waits (for the child, then for COMMAND), and with a single P
+	// the runtime starts fewer threads to run goroutines in parallel: fewer to start, to hold
+	// in memory (peak RSS) and to end at exit. A goroutine still runs while main is blocked.
+	runtime.GOMAXPROCS(1)
 	timer := debug.New(s.Debug)
 	cgroupDir, err := prepare(s)
 	if err != nil {
@@ -80,7 +85,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	if orphans {
-		fmt.Fprintln(os.Stderr, NoPidWarning)
+		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
 	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
