@@ -1,13 +1,13 @@
-// The sealed copy of mvrc's own binary that every process of a run executes from: a memfd
-// that no one can write, shrink or grow, so nothing in the container reaches the host's file.
-//
-// Why (CVE-2019-5736, runc's "/proc/self/exe" breakout): the child is a clone of mvrc and
-// --init's PID 1 stays one, so inside the container /proc/self/exe (before COMMAND's
-// execve), /proc/1/exe, and a script whose "#!" names /proc/self/exe all lead to the file
-// mvrc runs from. Were that the host's binary, COMMAND could exec it, keep an O_PATH handle
-// on it, and once mvrc is gone open it for writing: the next mvrc on the host would run the
-// container's code. The Go twin execs its child from the copy; a clone cannot change its
-// executable, so here `run` re-executes itself from the copy once, before anything else.
+//! The sealed copy of mvrc's own binary that every process of a run executes from: a memfd
+//! that no one can write, shrink or grow, so nothing in the container reaches the host's file.
+//!
+//! Why (CVE-2019-5736, runc's "/proc/self/exe" breakout): the child is a clone of mvrc and
+//! --init's PID 1 stays one, so inside the container /proc/self/exe (before COMMAND's
+//! execve), /proc/1/exe, and a script whose "#!" names /proc/self/exe all lead to the file
+//! mvrc runs from. Were that the host's binary, COMMAND could exec it, keep an O_PATH handle
+//! on it, and once mvrc is gone open it for writing: the next mvrc on the host would run the
+//! container's code. The Go twin execs its child from the copy; a clone cannot change its
+//! executable, so here `run` re-executes itself from the copy once, before anything else.
 
 use std::ffi::CString;
 use std::fs::File;

@@ -68,9 +68,9 @@ type Tmpfs struct {
 	Size int64  `json:"size"` // bytes
 }
 
-// DefaultTmpfsSize bounds a --tmpfs without size=, as docker bounds /dev/shm: 64 MiB (the
+// defaultTmpfsSize bounds a --tmpfs without size=, as docker bounds /dev/shm: 64 MiB (the
 // kernel's default is half of RAM).
-const DefaultTmpfsSize = 64 << 20
+const defaultTmpfsSize = 64 << 20
 
 // Limits are the cgroup v2 limits; zero means no limit.
 type Limits struct {
@@ -127,7 +127,7 @@ func ParseBind(text string) (Bind, error) {
 }
 
 // ParseTmpfs reads DIR[:size=SIZE]; DIR is a path inside the container, SIZE is bytes with
-// an optional k, m or g suffix, DefaultTmpfsSize without one.
+// an optional k, m or g suffix, defaultTmpfsSize without one.
 func ParseTmpfs(text string) (Tmpfs, error) {
 	dir, option, hasOption := strings.Cut(text, ":")
 	switch {
@@ -136,7 +136,7 @@ func ParseTmpfs(text string) (Tmpfs, error) {
 	case HasDotDot(dir):
 		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: %s", text, NoDotDot)
 	case !hasOption:
-		return Tmpfs{Path: dir, Size: DefaultTmpfsSize}, nil
+		return Tmpfs{Path: dir, Size: defaultTmpfsSize}, nil
 	}
 	sizeText, isSize := strings.CutPrefix(option, "size=")
 	if !isSize {

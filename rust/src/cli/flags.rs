@@ -13,10 +13,7 @@ use crate::errs::UsageError;
 /// something follows it); lexopt's own `-x=` handling is switched off in `parser`.
 pub fn value(parser: &mut Parser, name: &str) -> Result<OsString, UsageError> {
     if let Some(rest) = parser.optional_value() {
-        return Ok(match name.starts_with("--") {
-            true => rest,
-            false => short_value(rest),
-        });
+        return Ok(if name.starts_with("--") { rest } else { short_value(rest) });
     }
     parser.value().map_err(|_| UsageError::NeedsValue(name.to_string()))
 }

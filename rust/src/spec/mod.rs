@@ -88,7 +88,7 @@ pub struct Tmpfs {
 
 /// Bounds a `--tmpfs` without `size=`, as docker bounds /dev/shm: 64 MiB (the
 /// kernel's default is half of RAM).
-pub const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
+const DEFAULT_TMPFS_SIZE: u64 = 64 << 20;
 
 /// cgroup v2 limits; zero means "not set".
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
