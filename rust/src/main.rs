@@ -69,7 +69,7 @@ fn run(started: Instant) -> Result<i32, Error> {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
         Action::Run(spec) => {
-            sealed::reexec_unless_sealed()?;
+            sealed::reexec_unless_sealed(debug::Timer::new(spec.debug))?;
             return Ok(parent::run(*spec, started)?);
         }
     }

@@ -40,11 +40,22 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	// in memory (peak RSS) and to end at exit. A goroutine still runs while main is blocked.
 	runtime.GOMAXPROCS(1)
 	timer := debug.New(s.Debug)
+	// First, so that both twins report it before "spec" (Rust copies before its re-exec).
+	began := time.Now()
+	exe, made, err := sealed.Exe()
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(exe)
+	copying := time.Since(began)
+	if made {
+		timer.Report("sealed", copying)
+	}
 	cgroupDir, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
-	timer.Step("spec", start)
+	timer.Report("spec", time.Since(start)-copying) // parse and checks; the copy is its own step
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
@@ -74,7 +85,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	defer ch.Close()
 	var pid int
 	err = timer.Time("clone", func() (err error) {
-		pid, err = startChild(s, childEnd)
+		pid, err = startChild(s, childEnd, exe)
 		return err
 	})
 	childEnd.Close()
@@ -114,7 +125,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 // the channel becomes its fd 3, the copy its fd 4; the user's command line stays here.
 // syscall.ForkExec, not os/exec: os.StartProcess first clones a throw-away child to probe
 // for pidfd support, a whole process creation on the start path.
-func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
+func startChild(s *spec.Spec, childEnd *os.File, exe int) (int, error) {
 	sys := &syscall.SysProcAttr{
 		// CLONE_VFORK|CLONE_VM: the child borrows our memory until its execve, instead of
 		// copying our page tables. Go adds them itself except with a user namespace, where
@@ -130,11 +141,6 @@ func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
 		return 0, cloneError(s, errUnprivileged)
 	}
-	exe, err := sealed.Exe()
-	if err != nil {
-		return 0, err
-	}
-	defer unix.Close(exe)
 	pid, err := syscall.ForkExec(fmt.Sprintf("/proc/self/fd/%d", sealed.ChildFD), []string{"mvrc-child"}, &syscall.ProcAttr{
 		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
 		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
