@@ -88,6 +88,16 @@ const STACK_SIZE: usize = 1 << 20;
 const NO_PID_WARNING: &str =
     "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
 
+/// Printed when root runs mvrc and the container's uid 0 is the host's: no user
+/// namespace, or root mapped to root (the default map for root is 0:0:1).
+const ROOT_WARNING: &str = "mvrc: warning: run as root, the container's root is the host's root: run mvrc as a user, or map root to a subuid range (--uid-map)";
+
+/// Whether uid 0 in the container is uid 0 on the host.
+fn host_root(spec: &Spec) -> bool {
+    !spec.namespaces.contains("user")
+        || spec.uid_maps.iter().any(|m| m.container == 0 && m.host == 0 && m.size > 0)
+}
+
 /// Runs the container described by `spec`; returns the exit status for mvrc.
 pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
     let timer = Timer::new(spec.debug);
@@ -96,6 +106,9 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
     if spec.chroot && spec.namespaces.contains("mount") {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
+    }
+    if geteuid().is_root() && host_root(&spec) {
+        let _ = writeln!(std::io::stderr(), "{ROOT_WARNING}");
     }
     // The caller's descriptors would reach COMMAND. clone(2) copies them anyway: the
     // child closes every one first thing (fds::close_all_but), since its --init PID 1 never execs.

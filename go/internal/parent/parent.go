@@ -31,6 +31,23 @@ import (
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
+// rootWarning is printed when root runs mvrc and the container's uid 0 is the host's: no user
+// namespace, or root mapped to root (the default map for root is 0:0:1).
+const rootWarning = "mvrc: warning: run as root, the container's root is the host's root: run mvrc as a user, or map root to a subuid range (--uid-map)"
+
+// hostRoot reports whether uid 0 in the container is uid 0 on the host.
+func hostRoot(s *spec.Spec) bool {
+	if !namespaces.Has(s.Namespaces, "user") {
+		return true
+	}
+	for _, m := range s.UIDMaps {
+		if m.Container == 0 && m.Host == 0 && m.Size > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
 // process does: the caller must not run it on a goroutine locked to its thread that may end.
@@ -58,6 +75,9 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	timer.Report("spec", time.Since(start)-copying) // parse and checks; the copy is its own step
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
+	}
+	if os.Geteuid() == 0 && hostRoot(s) {
+		fmt.Fprintln(os.Stderr, rootWarning)
 	}
 
 	// The caller's descriptors would follow us into the child and, under --init, stay open
