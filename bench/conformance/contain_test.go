@@ -106,7 +106,7 @@ func devReadOnly(names ...string) string {
 }
 
 // rootWarning is SPEC's line for root whose container root is the host's root.
-const rootWarning = "mvrc: warning: run as root, the container's root is the host's root: run mvrc as a user, or map root to a subuid range (--uid-map)"
+const rootWarning = "mvrc: warning: container root is host root: run as a user, or map a subuid range"
 
 // TestRootIsContained: root running mvrc is root on the host too (the default map 0:0:1), and
 // must still not write kernel settings or change host device nodes (SPEC, Lifecycle). Run as

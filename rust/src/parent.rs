@@ -90,7 +90,7 @@ const NO_PID_WARNING: &str =
 
 /// Printed when root runs mvrc and the container's uid 0 is the host's: no user
 /// namespace, or root mapped to root (the default map for root is 0:0:1).
-const ROOT_WARNING: &str = "mvrc: warning: run as root, the container's root is the host's root: run mvrc as a user, or map root to a subuid range (--uid-map)";
+const ROOT_WARNING: &str = "mvrc: warning: container root is host root: run as a user, or map a subuid range";
 
 /// Whether uid 0 in the container is uid 0 on the host.
 fn host_root(spec: &Spec) -> bool {

@@ -33,7 +33,7 @@ const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAN
 
 // rootWarning is printed when root runs mvrc and the container's uid 0 is the host's: no user
 // namespace, or root mapped to root (the default map for root is 0:0:1).
-const rootWarning = "mvrc: warning: run as root, the container's root is the host's root: run mvrc as a user, or map root to a subuid range (--uid-map)"
+const rootWarning = "mvrc: warning: container root is host root: run as a user, or map a subuid range"
 
 // hostRoot reports whether uid 0 in the container is uid 0 on the host.
 func hostRoot(s *spec.Spec) bool {
