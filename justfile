@@ -56,8 +56,8 @@ test: build rootfs
 
 # gofmt, go vet, cargo fmt --check, clippy -D warnings
 lint:
-    test -z "$(gofmt -l go bench compare rootfs)" || { gofmt -l go bench compare rootfs; exit 1; }
-    go vet ./go/... ./bench/... ./compare/... ./rootfs/...
+    test -z "$(gofmt -l go bench compare rootfs seccomp)" || { gofmt -l go bench compare rootfs seccomp; exit 1; }
+    go vet ./go/... ./bench/... ./compare/... ./rootfs/... ./seccomp/...
     cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
 
 # the cgroup v2 limits and a conformance slice on Debian 12's kernel under qemu (TESTS: a -test.run regexp)

@@ -79,7 +79,9 @@ func TestPidFileErrors(t *testing.T) {
 // refused (COMMAND no longer possesses it).
 func TestSessionKeyring(t *testing.T) {
 	const want = "session new\nsearch ENOKEY\nread EACCES\n"
-	keys := o("-e", "MVRC_KEY", "-e", "MVRC_SESSION")
+	// The default seccomp filter denies keyctl altogether (TestSeccomp); without it, the
+	// keyring itself must keep the caller's key out of reach.
+	keys := o("--seccomp", "unconfined", "-e", "MVRC_KEY", "-e", "MVRC_SESSION")
 	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
 		probe, err := st.CopyProbe(keyProbe)
 		if err != nil {

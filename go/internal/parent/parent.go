@@ -25,6 +25,7 @@ import (
 	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // noPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
@@ -125,17 +126,31 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		kill(pid)
 		return 0, err
 	}
-	if err := waitForExec(ch, pid); err != nil {
+	master, err := waitForExec(ch, pid, s.TTY)
+	if err != nil {
 		return 0, err
 	}
 	timer.Step("ready", start)
+	var relay *terminal.Relay
+	var resize func() // nil: SIGWINCH is forwarded like the others
+	if master >= 0 {
+		if relay, err = terminal.Attach(master); err != nil {
+			kill(pid)
+			return 0, err
+		}
+		defer relay.Restore() // on every way out, the caller's terminal as it was
+		resize = relay.Resize
+	}
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
 	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
 	// cost another round trip to the signal thread.
-	go signals.Forward(caught, pid)
+	go signals.Forward(caught, pid, resize)
 	status := wait(pid)
 	if orphans {
 		killOrphans()
+	}
+	if relay != nil {
+		relay.Finish() // every slave is closed now: take the last output
 	}
 	return errs.Status(status), nil
 }
@@ -251,7 +266,11 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 	if err := hideFromContainer(); err != nil {
 		return cgroup, err
 	}
-	return cgroup, ch.SendMapped()
+	var size *unix.Winsize
+	if s.TTY {
+		size = terminal.Size()
+	}
+	return cgroup, ch.SendMapped(size)
 }
 
 // pidFileTries bounds the temporary names writePidFile tries.
@@ -301,14 +320,25 @@ func hideFromContainer() error {
 	return nil
 }
 
-// waitForExec waits until COMMAND runs, or returns the error that stopped the child. The
-// child is killed first: after a broken channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, pid int) error {
-	if err := ch.WaitExec(); err != nil {
-		kill(pid)
-		return err
+// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
+// returns the error that stopped the child. The child is killed first: after a broken
+// channel it may still be waiting for us.
+func waitForExec(ch *channel.ParentEnd, pid int, tty bool) (master int, err error) {
+	master = -1
+	if tty {
+		master, err = ch.ReceiveTerminal()
 	}
-	return nil
+	if err == nil {
+		err = ch.WaitExec()
+	}
+	if err != nil {
+		if master >= 0 {
+			_ = unix.Close(master)
+		}
+		kill(pid)
+		return -1, err
+	}
+	return master, nil
 }
 
 // readSmall reads a small file with plain system calls ("" on failure). os.ReadFile would

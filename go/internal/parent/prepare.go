@@ -1,4 +1,5 @@
-// What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
+// What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
+// profile, cgroup delegation.
 
 package parent
 
@@ -9,12 +10,20 @@ import (
 
 	"mvrc/internal/cgroups"
 	"mvrc/internal/errs"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// cgroup delegation. It makes the paths absolute, since the child moves.
+// the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
+// the paths absolute, since the child moves.
 func prepare(s *spec.Spec) (cgroupDir string, err error) {
+	if s.TTY {
+		if err := terminal.Check(); err != nil {
+			return "", err
+		}
+	}
 	if s.Rootfs, err = checkRootfs(s.Rootfs); err != nil {
 		return "", err
 	}
@@ -26,6 +35,11 @@ func prepare(s *spec.Spec) (cgroupDir string, err error) {
 			return "", errs.Failf("bind source %q: %w", b.Source, err)
 		}
 	}
+	filter, err := seccomp.Load(s.Seccomp)
+	if err != nil {
+		return "", err
+	}
+	s.Filter = seccomp.Encode(filter)
 	if s.Limits.Any() {
 		return cgroups.Check(s.Limits)
 	}
