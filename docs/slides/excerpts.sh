@@ -93,7 +93,7 @@ layout() {
         if (one > worst) { worst = one; which = i }
       }
       if (tallest <= 20) { print "cols"; exit }
-      if (both <= 18 - 2 * (n - 1)) { print "stacked"; exit }
+      if (both <= 18) { print "stacked"; exit }
       if (worst <= 20) { print "apart"; exit }
       printf "excerpt %d takes %d rows at 20px (20 fit a slide)\n", which + 1, worst
       exit 1

@@ -147,6 +147,7 @@ impl ChildEnd {
         }
     }
 
+    // slide: pty
     /// Hands the pty's master to the parent: only a descriptor passed over the socket
     /// crosses from the container's devpts to the host.
     pub fn send_terminal(&self, master: &OwnedFd) -> Result<(), Error> {
@@ -156,6 +157,7 @@ impl ChildEnd {
         let sent = sendmsg::<UnixAddr>(self.0.as_raw_fd(), &iov, &rights, MsgFlags::MSG_NOSIGNAL, None);
         sent.map(drop).map_err(Error::Send)
     }
+    // end slide
 
     /// Hands a setup failure to the parent, which prints its line and exits with its code.
     pub fn send_error(&self, err: &crate::child::Error) {

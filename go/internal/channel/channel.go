@@ -178,6 +178,7 @@ func (c *ChildEnd) WaitMapped() (*unix.Winsize, error) {
 	return &unix.Winsize{Row: u(0), Col: u(1), Xpixel: u(2), Ypixel: u(3)}, nil
 }
 
+// slide: pty
 // SendTerminal hands the pty's master to the parent: only a descriptor passed over the
 // socket crosses from the container's devpts to the host.
 func (c *ChildEnd) SendTerminal(master int) error {
@@ -186,6 +187,8 @@ func (c *ChildEnd) SendTerminal(master int) error {
 	}
 	return nil
 }
+
+// end slide
 
 // SendError hands a setup failure to the parent, which prints its line and exits with its
 // code. Nothing is left to do if the parent is gone: the child exits anyway.
