@@ -99,7 +99,9 @@ say "$version, Linux $(uname -r), as $me (uid $(id -u "$me"))"
 say "The talk opens with Docker: a daemon, an image, a shell."
 printf '%s$ docker run -it busybox /bin/sh%s\n' "$bold" "$plain"
 say "mvrc's equivalent: no daemon, no root, a directory as the image."
-show "mvrc run ${tty_flags}rootfs/busybox /bin/sh -c 'hostname; id'"
+opening_flags=""
+$interactive && opening_flags=$tty_flags
+show "mvrc run ${opening_flags}rootfs/busybox /bin/sh -c 'hostname; id'"
 expect "$out" '^mvrc$' "the container's hostname"
 expect "$out" '^uid=0\(root\) gid=0\(root\)' "root inside"
 pause
@@ -212,8 +214,8 @@ sleep_step() {
 # check_panes LEFT RIGHT: what the two panes must show once the sleep step is done.
 check_panes() {
   local left right host_pid
-  left=$(tmux "${sock[@]}" capture-pane -p -J -t "$1")
-  right=$(tmux "${sock[@]}" capture-pane -p -J -t "$2")
+  left=$(tmux "${sock[@]}" capture-pane -p -J -S - -t "$1")
+  right=$(tmux "${sock[@]}" capture-pane -p -J -S - -t "$2")
   printf '\n%s--- container pane ---%s\n%s\n' "$dim" "$plain" "$(sed '/^$/d' <<<"$left")"
   printf '%s--- host pane ---%s\n%s\n' "$dim" "$plain" "$(sed '/^$/d' <<<"$right")"
   expect "$left" '^ *1 +root +/bin/sh' "the container's shell is PID 1 inside"
