@@ -113,9 +113,6 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let warning = "mvrc: warning: --chroot is escapable; use it for teaching only";
         let _ = writeln!(std::io::stderr(), "{warning}");
     }
-    if geteuid().is_root() && host_root(&spec) {
-        let _ = writeln!(std::io::stderr(), "{ROOT_WARNING}");
-    }
     // The caller's descriptors would reach COMMAND. clone(2) copies them anyway: the
     // child closes every one first thing (fds::close_all_but), since its --init PID 1 never execs.
     fds::close_on_exec()?;
@@ -146,6 +143,10 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
     }
     let master = wait_for_exec(&parent_end, child, spec.tty)?;
     timer.step("ready", started);
+    // Once COMMAND runs (a full stderr may hold us here, never the container's start).
+    if geteuid().is_root() && host_root(&spec) {
+        let _ = writeln!(std::io::stderr(), "{ROOT_WARNING}");
+    }
     // Dropped last, on every way out: the caller's terminal as it was.
     let mut relay = match master.map(Relay::attach).transpose() {
         Ok(relay) => relay,

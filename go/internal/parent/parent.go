@@ -77,9 +77,6 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
-	if os.Geteuid() == 0 && hostRoot(s) {
-		fmt.Fprintln(os.Stderr, rootWarning)
-	}
 
 	// The caller's descriptors would follow us into the child and, under --init, stay open
 	// in its PID 1, which never execs (a directory fd leads back to the host's files). The
@@ -131,6 +128,10 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	timer.Step("ready", start)
+	// Once COMMAND runs (a full stderr may hold us here, never the container's start).
+	if os.Geteuid() == 0 && hostRoot(s) {
+		fmt.Fprintln(os.Stderr, rootWarning)
+	}
 	var relay *terminal.Relay
 	var resize func() // nil: SIGWINCH is forwarded like the others
 	if master >= 0 {
