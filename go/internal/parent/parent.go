@@ -52,7 +52,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if made {
 		timer.Report("sealed", copying)
 	}
-	cgroupDir, err := prepare(s)
+	delegated, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
@@ -100,7 +100,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
-	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
+	cgroup, err := configure(ch, s, pid, delegated, timer)
 	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
 		kill(pid)
@@ -216,7 +216,7 @@ func cloneError(s *spec.Spec, err error) error {
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
 // cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, timer *debug.Timer) (*cgroups.Cgroup, error) {
+func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, delegated *cgroups.Delegated, timer *debug.Timer) (*cgroups.Cgroup, error) {
 	if err := ch.SendSpec(s); err != nil {
 		return nil, err
 	}
@@ -229,9 +229,9 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 		}
 	}
 	var cgroup *cgroups.Cgroup
-	if s.Limits.Any() {
+	if delegated != nil {
 		err := timer.Time("cgroup", func() (err error) {
-			cgroup, err = cgroups.Enter(cgroupDir, pid, s.Limits)
+			cgroup, err = delegated.Enter(pid, s.Limits)
 			return err
 		})
 		if err != nil {
