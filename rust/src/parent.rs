@@ -145,7 +145,8 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
     timer.step("ready", started);
     // Once COMMAND runs (a full stderr may hold us here, never the container's start).
     if geteuid().is_root() && host_root(&spec) {
-        let _ = writeln!(std::io::stderr(), "{ROOT_WARNING}");
+        // One write: the container's own stderr lines may be arriving meanwhile.
+        let _ = std::io::stderr().write_all(format!("{ROOT_WARNING}\n").as_bytes());
     }
     // Dropped last, on every way out: the caller's terminal as it was.
     let mut relay = match master.map(Relay::attach).transpose() {
