@@ -101,3 +101,25 @@ func TestSeccomp(t *testing.T) {
 		}
 	})
 }
+
+// TestSeccompEditor: a full-screen editor on -t, under the default filter: vi draws, reads
+// keys in raw mode, writes its file.
+func TestSeccompEditor(t *testing.T) {
+	script := "grep Seccomp: /proc/self/status; vi /tmp/note; tr a-z A-Z </tmp/note"
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		p := startOnPTY(t, st, twin, runSh(o("-t", "--tmpfs", "/tmp"), script)...)
+		p.expect(`\ASeccomp:\t2\r\n`)
+		p.expect(`- /tmp/note`) // vi's status line: it reads keys now
+		p.typed("i")
+		p.expect(`I /tmp/note`)
+		p.typed("hello from vi")
+		p.expect(`hello from vi`)
+		p.typed("\x1b")
+		p.expect(`- /tmp/note`)
+		p.typed(":wq\r")
+		p.expect(`HELLO FROM VI\r\n`)
+		if code, screen := p.wait(); code != 0 {
+			t.Errorf("exit %d; the screen shows:\n%s", code, screen)
+		}
+	})
+}
