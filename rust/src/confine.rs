@@ -1,6 +1,6 @@
-// The child's process-wide locks: the parent-death signal, re-armed after every change of
-// identity and checked against the parent it was armed for; a fresh session keyring;
-// no_new_privs. The mounts confine the files; these confine the process.
+//! The child's process-wide locks: the parent-death signal, re-armed after every change of
+//! identity and checked against the parent it was armed for; a fresh session keyring;
+//! no_new_privs. The mounts confine the files; these confine the process.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;

@@ -18,7 +18,7 @@ const LINKS: [(&str, &str); 5] = [
 ];
 
 /// Bounds `/dev/shm` as docker does (the kernel's default is half of RAM).
-pub const SHM_SIZE: &str = "64m";
+const SHM_SIZE: &str = "64m";
 
 /// Mounts and fills `/dev` under `root`; with the ipc namespace, its POSIX
 /// message queues at `/dev/mqueue`.

@@ -263,3 +263,41 @@ pub fn remount_read_only(target: &Path, inside: &str) -> Result<(), Error> {
         .fold(MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, |all, (_, ms)| all | *ms);
     mount(None::<&str>, target, None::<&str>, flags, None::<&str>).map_err(failed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+    use std::os::unix::fs::symlink;
+
+    /// Every target resolves inside the root, whatever symlinks and ".." the root
+    /// holds, and what is missing is created there: a directory, or an empty file
+    /// for a file's bind (the Go twin's TestTargetsResolveInsideTheRoot).
+    #[test]
+    fn targets_resolve_inside_the_root() {
+        let dir = std::env::temp_dir().join(format!("mvrc-mounts-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        for d in ["etc", "real"] {
+            fs::create_dir_all(dir.join(d)).unwrap();
+        }
+        for (link, target) in [("proc", "/etc"), ("up", "../../../.."), ("rel", "real")] {
+            symlink(target, dir.join(link)).unwrap();
+        }
+        let root = Root::open(&dir).unwrap();
+        let cases = [
+            ("/a/b", false, "a/b"),
+            ("/proc/x", false, "etc/x"), // an absolute link is read from the root, not the host
+            ("/up/y", false, "y"),       // ".." stops at the root
+            ("/../../z", false, "z"),
+            ("/rel/w", false, "real/w"),
+            ("/dev/null", true, "dev/null"),
+        ];
+        for (inside, file, want) in cases {
+            let got = root.at(inside.as_ref(), file, |target| Ok(fs::read_link(target).unwrap()));
+            assert_eq!(got.unwrap(), dir.join(want), "{inside}");
+            let meta = fs::metadata(dir.join(want)).unwrap();
+            assert_eq!(meta.is_file(), file, "{inside}: want a file: {file}");
+        }
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -22,15 +22,16 @@ func Find(cmd string, pathList string) (string, error) {
 	if strings.Contains(cmd, "/") {
 		return cmd, nil
 	}
-	if cmd != "" {
-		for _, dir := range filepath.SplitList(pathList) {
-			if dir == "" {
-				continue // to a shell "" is the working directory; mvrc never searches it
-			}
-			candidate := filepath.Join(dir, cmd)
-			if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
-				return candidate, nil
-			}
+	if cmd == "" {
+		return "", ExecError(cmd, unix.ENOENT)
+	}
+	for _, dir := range filepath.SplitList(pathList) {
+		if dir == "" {
+			continue // to a shell "" is the working directory; mvrc never searches it
+		}
+		candidate := filepath.Join(dir, cmd)
+		if info, err := os.Stat(candidate); err == nil && info.Mode().IsRegular() {
+			return candidate, nil
 		}
 	}
 	return "", ExecError(cmd, unix.ENOENT)

@@ -21,8 +21,8 @@ var links = [][2]string{
 	{"/dev/ptmx", "pts/ptmx"},
 }
 
-// ShmSize bounds /dev/shm as docker does (the kernel's default is half of RAM).
-const ShmSize = "64m"
+// shmSize bounds /dev/shm as docker does (the kernel's default is half of RAM).
+const shmSize = "64m"
 
 // Setup mounts /dev under root; with the ipc namespace, its POSIX message queues at /dev/mqueue.
 func Setup(root *mounts.Root, newIPC bool) error {
@@ -42,7 +42,7 @@ func Setup(root *mounts.Root, newIPC bool) error {
 	if err := root.Mount("devpts", "/dev/pts", unix.MS_NOSUID|unix.MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620"); err != nil {
 		return err
 	}
-	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size="+ShmSize); err != nil {
+	if err := root.Mount("tmpfs", "/dev/shm", unix.MS_NOSUID|unix.MS_NODEV, "mode=1777,size="+shmSize); err != nil {
 		return err
 	}
 	if newIPC {

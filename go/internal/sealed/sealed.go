@@ -27,30 +27,30 @@ const Seals = unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE | unix.F
 
 // Exe returns a descriptor of a sealed memfd copy of the running binary, to be exec'd
 // through /proc/self/fd/N; the caller closes it. When mvrc already runs from such a copy (a
-// nested mvrc), that copy is reused. Plain system calls: os.File would set up the runtime's
+// nested mvrc), that copy is reused: made says whether a copy was made. Plain system calls: os.File would set up the runtime's
 // poller for nothing, and the copy is made in the kernel (sendfile), not through a buffer.
-func Exe() (int, error) {
+func Exe() (fd int, made bool, err error) {
 	exe, err := unix.Open("/proc/self/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, failed("open /proc/self/exe", err)
+		return -1, false, failed("open /proc/self/exe", err)
 	}
 	if seals, err := unix.FcntlInt(uintptr(exe), unix.F_GET_SEALS, 0); err == nil && seals&Seals == Seals {
-		return exe, nil
+		return exe, false, nil
 	}
 	defer unix.Close(exe)
 	copied, err := memfdCreate()
 	if err != nil {
-		return -1, failed("memfd_create", err)
+		return -1, false, failed("memfd_create", err)
 	}
 	if err := copyAll(copied, exe); err != nil {
 		unix.Close(copied)
-		return -1, failed("copy", err)
+		return -1, false, failed("copy", err)
 	}
 	if _, err := unix.FcntlInt(uintptr(copied), unix.F_ADD_SEALS, Seals); err != nil {
 		unix.Close(copied)
-		return -1, failed("F_ADD_SEALS", err)
+		return -1, false, failed("F_ADD_SEALS", err)
 	}
-	return copied, nil
+	return copied, true, nil
 }
 
 // copyAll copies src to dst with sendfile(2): no user-space buffer, and no copy_file_range

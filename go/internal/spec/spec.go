@@ -44,9 +44,14 @@ type Spec struct {
 	Overlay    bool          `json:"overlay"`
 	Chroot     bool          `json:"chroot"`
 	Init       bool          `json:"init"`
+	TTY        bool          `json:"tty"`
 	PidFile    string        `json:"pid_file"`
 	Debug      bool          `json:"debug"`
 	Limits     Limits        `json:"limits"`
+	Seccomp    string        `json:"seccomp"`
+	// Filter is the compiled --seccomp profile (seccomp.Encode), empty for unconfined: the
+	// parent compiles it before anything starts, the child installs it.
+	Filter []byte `json:"filter,omitempty"`
 }
 
 // User is the identity of COMMAND inside the container.
@@ -68,9 +73,9 @@ type Tmpfs struct {
 	Size int64  `json:"size"` // bytes
 }
 
-// DefaultTmpfsSize bounds a --tmpfs without size=, as docker bounds /dev/shm: 64 MiB (the
+// defaultTmpfsSize bounds a --tmpfs without size=, as docker bounds /dev/shm: 64 MiB (the
 // kernel's default is half of RAM).
-const DefaultTmpfsSize = 64 << 20
+const defaultTmpfsSize = 64 << 20
 
 // Limits are the cgroup v2 limits; zero means no limit.
 type Limits struct {
@@ -127,7 +132,7 @@ func ParseBind(text string) (Bind, error) {
 }
 
 // ParseTmpfs reads DIR[:size=SIZE]; DIR is a path inside the container, SIZE is bytes with
-// an optional k, m or g suffix, DefaultTmpfsSize without one.
+// an optional k, m or g suffix, defaultTmpfsSize without one.
 func ParseTmpfs(text string) (Tmpfs, error) {
 	dir, option, hasOption := strings.Cut(text, ":")
 	switch {
@@ -136,7 +141,7 @@ func ParseTmpfs(text string) (Tmpfs, error) {
 	case HasDotDot(dir):
 		return Tmpfs{}, errs.Usagef("invalid --tmpfs %q: %s", text, NoDotDot)
 	case !hasOption:
-		return Tmpfs{Path: dir, Size: DefaultTmpfsSize}, nil
+		return Tmpfs{Path: dir, Size: defaultTmpfsSize}, nil
 	}
 	sizeText, isSize := strings.CutPrefix(option, "size=")
 	if !isSize {

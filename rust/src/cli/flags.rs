@@ -13,10 +13,7 @@ use crate::errs::UsageError;
 /// something follows it); lexopt's own `-x=` handling is switched off in `parser`.
 pub fn value(parser: &mut Parser, name: &str) -> Result<OsString, UsageError> {
     if let Some(rest) = parser.optional_value() {
-        return Ok(match name.starts_with("--") {
-            true => rest,
-            false => short_value(rest),
-        });
+        return Ok(if name.starts_with("--") { rest } else { short_value(rest) });
     }
     parser.value().map_err(|_| UsageError::NeedsValue(name.to_string()))
 }
@@ -35,6 +32,23 @@ pub fn switch(parser: &mut Parser, name: &str) -> Result<bool, UsageError> {
         Some(_) => Err(UsageError::TakesNoValue(name.to_string())),
         None => Ok(true),
     }
+}
+
+/// A short switch (`-i`, `-t`), read as pflag does: `-t=x` is a value (refused, named by the
+/// long flag), and whatever else follows in the cluster is more flags (`-it`, `-tiw/tmp`).
+pub fn short_switch(parser: &mut Parser, long: &str) -> Result<bool, UsageError> {
+    let Some(rest) = parser.optional_value() else {
+        return Ok(true);
+    };
+    let rest = rest.to_string_lossy().into_owned();
+    if rest.len() > 1 && rest.starts_with('=') {
+        return Err(UsageError::TakesNoValue(long.to_string()));
+    }
+    // lexopt has handed us the rest of the cluster: give it back as a cluster of its own.
+    let after: Vec<_> = parser.raw_args().map_err(|e| lexer_error(&e))?.collect();
+    *parser = Parser::from_args(std::iter::once(format!("-{rest}").into()).chain(after));
+    parser.set_short_equals(false);
+    Ok(true)
 }
 
 /// `-h`/`--help`, which prints the run usage. A written value is refused like any switch's
