@@ -6,18 +6,19 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::pty::Winsize;
 use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
 
-use crate::channel::ChildEnd;
+use crate::channel::{self, ChildEnd};
 use crate::confine::{self, Parent};
 use crate::debug::{self, Timer};
 use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
-use crate::{caps, command, fds, network, reaper, rootfs};
+use crate::{caps, command, fds, network, reaper, rootfs, seccomp, terminal};
 
 /// A setup step that failed in the container; the parent prints it.
 #[derive(Debug, thiserror::Error)]
@@ -53,7 +54,13 @@ pub enum Error {
     #[error(transparent)]
     Reaper(#[from] reaper::Error),
     #[error(transparent)]
+    Seccomp(#[from] seccomp::Error),
+    #[error(transparent)]
     Confine(#[from] confine::Error),
+    #[error(transparent)]
+    Terminal(#[from] terminal::Error),
+    #[error(transparent)]
+    Channel(#[from] channel::Error),
 }
 
 impl Error {
@@ -77,10 +84,10 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
         return FAILED;
     }
     // Nothing below may run before the maps exist: until then we are nobody here.
-    if channel.wait_for_mapped().is_err() {
+    let Ok(size) = channel.wait_for_mapped() else {
         return FAILED; // the parent failed and says why
-    }
-    let path = match setup(spec) {
+    };
+    let path = match setup(spec, &channel, size) {
         Ok(path) => path,
         Err(err) => return fail(&channel, &err),
     };
@@ -92,8 +99,8 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
 // end slide
 
 /// Every step between the maps and the exec, in design.md's order; returns the
-/// file COMMAND runs from.
-fn setup(spec: &Spec) -> Result<PathBuf, Error> {
+/// file COMMAND runs from. `size` is the caller's window size under -t.
+fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathBuf, Error> {
     let timer = Timer::new(spec.debug);
     // What the child cost before its first step: the Go child's exec and runtime start.
     timer.report("child-runtime", debug::cpu());
@@ -109,6 +116,11 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
         timer.time("hostname", || set_hostname(&spec.hostname))?;
     }
     timer.time("rootfs", || rootfs::setup(spec))?;
+    if spec.tty {
+        let none = Winsize { ws_row: 0, ws_col: 0, ws_xpixel: 0, ws_ypixel: 0 };
+        // The parent holds the master from here on; ours closes when this returns.
+        channel.send_terminal(&terminal::open_pty(spec.user, &size.unwrap_or(none))?)?;
+    }
     if spec.namespaces.contains("net") {
         timer.time("network", network::loopback_up)?;
     }
@@ -120,10 +132,20 @@ fn setup(spec: &Spec) -> Result<PathBuf, Error> {
     set_workdir(&spec.workdir)?;
     let path = command::find(&spec.command[0], command::path_of(&spec.env))?;
     new_session()?;
+    // Under --init the pty is COMMAND's: it leads a session of its own (reaper::start),
+    // and PID 1 stays out of the terminal's signals.
+    if spec.tty && !spec.init {
+        terminal::control()?;
+    }
     confine::no_new_privs()?;
     // Last, so that nothing opened above is missed (the channel's end too: its closing
     // on exec is the parent's EOF); before the fork of --init too.
     fds::close_on_exec()?;
+    // The filter comes last: every step above may need what it denies (mount, sethostname).
+    // Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+    if !spec.filters.is_empty() {
+        timer.time("seccomp", || seccomp::install(&spec.filters))?;
+    }
     Ok(path)
 }
 
@@ -205,7 +227,7 @@ fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
     if let Err(errno) = prctl::set_dumpable(false) {
         return fail(&channel, &Error::Dumpable(errno));
     }
-    let init = match reaper::start(path, &spec.command, &spec.env) {
+    let init = match reaper::start(path, &spec.command, &spec.env, spec.tty) {
         Ok(init) => init,
         Err(err) => return fail(&channel, &err.into()),
     };

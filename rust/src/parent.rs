@@ -12,6 +12,7 @@ mod prepare;
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::Write;
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::OpenOptionsExt;
 use std::time::Instant;
@@ -29,6 +30,7 @@ use crate::debug::Timer;
 use crate::errs::{self, FAILED, quote, text};
 use crate::signals::{self, Forwarder, Signals};
 use crate::spec::Spec;
+use crate::terminal::{self, Relay};
 use crate::{child, fds, idmap};
 
 /// Every way the host side can fail, and the child's failure it passes on.
@@ -63,7 +65,11 @@ pub enum Error {
     #[error(transparent)]
     Cgroups(#[from] cgroups::Error),
     #[error(transparent)]
+    Seccomp(#[from] crate::seccomp::Error),
+    #[error(transparent)]
     Channel(#[from] channel::Error),
+    #[error(transparent)]
+    Terminal(#[from] terminal::Error),
 }
 
 impl Error {
@@ -87,6 +93,16 @@ const STACK_SIZE: usize = 1 << 20;
 /// exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const NO_PID_WARNING: &str =
     "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
+
+/// Printed when root runs mvrc and the container's uid 0 is the host's: no user
+/// namespace, or root mapped to root (the default map for root is 0:0:1).
+const ROOT_WARNING: &str = "mvrc: warning: container root is host root: run as a user, or map a subuid range";
+
+/// Whether uid 0 in the container is uid 0 on the host.
+fn host_root(spec: &Spec) -> bool {
+    !spec.namespaces.contains("user")
+        || spec.uid_maps.iter().any(|m| m.container == 0 && m.host == 0 && m.size > 0)
+}
 
 /// Runs the container described by `spec`; returns the exit status for mvrc.
 pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
@@ -125,11 +141,28 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let _ = waitpid(child, None);
         return Err(err);
     }
-    wait_for_exec(&parent_end, child)?;
+    let master = wait_for_exec(&parent_end, child, spec.tty)?;
     timer.step("ready", started);
-    let status = wait(child, &signals);
+    // Once COMMAND runs (a full stderr may hold us here, never the container's start).
+    if geteuid().is_root() && host_root(&spec) {
+        // One write: the container's own stderr lines may be arriving meanwhile.
+        let _ = std::io::stderr().write_all(format!("{ROOT_WARNING}\n").as_bytes());
+    }
+    // Dropped last, on every way out: the caller's terminal as it was.
+    let mut relay = match master.map(Relay::attach).transpose() {
+        Ok(relay) => relay,
+        Err(err) => {
+            let _ = kill(child, Signal::SIGKILL);
+            let _ = waitpid(child, None);
+            return Err(err.into());
+        }
+    };
+    let status = wait(child, &signals, relay.as_mut());
     if orphans {
         orphans::kill_orphans();
+    }
+    if let Some(relay) = relay.as_mut() {
+        relay.finish(); // every slave is closed now: take the last output
     }
     status
 }
@@ -177,7 +210,7 @@ fn configure(
             .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
     }
     hide_from_container()?;
-    Ok(channel.send_mapped()?)
+    Ok(channel.send_mapped(spec.tty.then(terminal::size).as_ref())?)
 }
 
 /// How many temporary names write_pid_file tries.
@@ -223,20 +256,29 @@ fn hide_from_container() -> Result<(), Error> {
     nix::sys::prctl::set_dumpable(false).map_err(Error::Dumpable)
 }
 
-/// Waits until COMMAND runs, or returns the error that stopped the child. The
-/// child is killed first: after a broken channel it may still be waiting for us.
-fn wait_for_exec(channel: &ParentEnd, child: Pid) -> Result<(), Error> {
-    Ok(channel.wait_for_exec().inspect_err(|_| {
+/// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
+/// that stopped the child. The child is killed first: after a broken channel it may still
+/// be waiting for us.
+fn wait_for_exec(channel: &ParentEnd, child: Pid, tty: bool) -> Result<Option<OwnedFd>, Error> {
+    let master = tty.then(|| channel.receive_terminal()).transpose();
+    let waited = master.and_then(|master| channel.wait_for_exec().map(|()| master));
+    Ok(waited.inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
     })?)
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
-fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
+/// With -t the relay copies bytes while it waits, and SIGWINCH resizes the container's
+/// terminal instead: the kernel signals its foreground job.
+fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<i32, Error> {
     let mut forwarder = Forwarder::default();
     loop {
-        match signals.next()? {
+        let next = match relay.as_deref_mut() {
+            Some(relay) => relay.next_signal(signals)?,
+            None => signals.next()?,
+        };
+        match next {
             Signal::SIGCHLD => match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
                 Ok(status) => match errs::status(status) {
                     Some(code) => return Ok(code),
@@ -244,6 +286,7 @@ fn wait(child: Pid, signals: &Signals) -> Result<i32, Error> {
                 },
                 Err(errno) => return Err(Error::Wait(errno)),
             },
+            Signal::SIGWINCH if relay.is_some() => relay.as_deref().map_or((), Relay::resize),
             sig => forwarder.forward(child, sig),
         }
     }

@@ -8,11 +8,11 @@ use nix::fcntl::OFlag;
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
-use nix::unistd::{ForkResult, Pid, fork, pipe2, read, write};
+use nix::unistd::{ForkResult, Pid, fork, pipe2, read, setsid, write};
 
-use crate::command;
 use crate::errs::{self, FAILED, text};
 use crate::signals::{self, Forwarder, Signals};
+use crate::{command, terminal};
 
 /// Why COMMAND could not be started under --init.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +35,15 @@ pub struct Init {
 
 /// Forks COMMAND (already looked up as `path`), which becomes PID 2 (the first child: Rust's init has one thread), and returns
 /// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
-/// that reason comes back on a close-on-exec pipe: EOF means the exec worked.
-pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString]) -> Result<Init, Error> {
+/// that reason comes back on a close-on-exec pipe: EOF means the exec worked. With
+/// `tty` (-t, our stdin is the pty), COMMAND leads a session of its own with the pty as
+/// its controlling terminal (a failure there is reported like an exec's, as Go's Setctty).
+pub fn start(
+    path: &Path,
+    argv: &[std::ffi::OsString],
+    env: &[std::ffi::OsString],
+    tty: bool,
+) -> Result<Init, Error> {
     let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.
@@ -45,7 +52,10 @@ pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString
             drop(failure);
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            let errno = command::exec(path, argv, env).errno();
+            let errno = match take_terminal(tty) {
+                Ok(()) => command::exec(path, argv, env).errno(),
+                Err(errno) => errno,
+            };
             let _ = write(&report, &(errno as i32).to_ne_bytes());
             std::process::exit(FAILED);
         }
@@ -59,6 +69,18 @@ pub fn start(path: &Path, argv: &[std::ffi::OsString], env: &[std::ffi::OsString
             // them, so none is lost before the signalfd exists.
             Ok(Init { command: child, signals: Signals::block()? })
         }
+    }
+}
+
+/// Under -t, a new session whose controlling terminal is stdin, the pty; init's has none.
+fn take_terminal(tty: bool) -> Result<(), Errno> {
+    if !tty {
+        return Ok(());
+    }
+    setsid()?;
+    match terminal::control() {
+        Err(terminal::Error::Control(errno)) => Err(errno),
+        _ => Ok(()),
     }
 }
 

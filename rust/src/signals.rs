@@ -58,6 +58,13 @@ impl Signals {
     }
 }
 
+/// The signalfd, for a poll(2) that waits for more than signals (-t's relay).
+impl std::os::fd::AsFd for Signals {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.0.as_fd()
+    }
+}
+
 /// Sends each forwarded signal on, counting the ones that ask the container to stop.
 #[derive(Debug, Default)]
 pub struct Forwarder {

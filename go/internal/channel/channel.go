@@ -9,11 +9,14 @@
 //	write uid_map, "deny" to setgroups, gid_map
 //	  (newuidmap/newgidmap for ranges)
 //	cgroup, pid file
-//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs → network
-//	                                                  → identity → workdir → command
+//	M (mapped) ─────────────────────────────────────▶ hostname → rootfs
+//	  -t: + the caller's window size                  -t: open a pty of the container's
+//	                        ◀─────────────────────── devpts; T + its master (SCM_RIGHTS)
+//	                                                  → network → identity → workdir → command
 //	                        ◀─────────────────────── failure: E + exit code + line; exit
 //	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
 //	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//	-t: the caller's terminal raw, relay master ⇄ stdin/stdout
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
@@ -23,6 +26,7 @@
 package channel
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -38,7 +42,8 @@ import (
 // The closed set of messages.
 const (
 	msgSpec   = 'S' // parent → child: a chunk of the Spec's wire form (spec/wire.go); an empty one ends it
-	msgMapped = 'M' // parent → child: id maps written, go on
+	msgMapped = 'M' // parent → child: id maps written, go on; with -t, the window size follows
+	msgTTY    = 'T' // child → parent: the pty's master, as SCM_RIGHTS
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
 )
 
@@ -64,10 +69,19 @@ func Pair() (*ParentEnd, *os.File, error) {
 	return &ParentEnd{fd: fds[0]}, os.NewFile(uintptr(fds[1]), "channel"), nil
 }
 
-// SendMapped tells the child its id maps are in place.
-func (p *ParentEnd) SendMapped() error { return send(p.fd, []byte{msgMapped}) }
+// SendMapped tells the child its id maps are in place. With -t it carries the caller's window
+// size (rows, columns, x and y pixels, big-endian), which the child gives its pty before
+// COMMAND can ask for it.
+func (p *ParentEnd) SendMapped(size *unix.Winsize) error {
+	msg := []byte{msgMapped}
+	if size != nil {
+		for _, v := range []uint16{size.Row, size.Col, size.Xpixel, size.Ypixel} {
+			msg = binary.BigEndian.AppendUint16(msg, v)
+		}
+	}
+	return send(p.fd, msg)
+}
 
-// slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	data, err := s.MarshalBinary()
@@ -82,6 +96,7 @@ func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
+// slide: channel
 // WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
 // its line and exit code).
 func (p *ParentEnd) WaitExec() error {
@@ -98,6 +113,27 @@ func (p *ParentEnd) WaitExec() error {
 }
 
 // end slide
+
+// ReceiveTerminal waits, under -t, for the child's pty master, which comes before the
+// child execs; a step that failed before it comes as the child's error, as in WaitExec.
+func (p *ParentEnd) ReceiveTerminal() (master int, err error) {
+	msg, fd, err := recvFD(p.fd)
+	switch {
+	case err != nil:
+		return -1, err
+	case len(msg) == 1 && msg[0] == msgTTY && fd >= 0:
+		return fd, nil
+	case fd >= 0:
+		_ = unix.Close(fd)
+	}
+	switch {
+	case len(msg) == 0:
+		return -1, errors.New("channel: the child ended without a terminal")
+	case msg[0] == msgError && len(msg) >= 2:
+		return -1, errs.Codef(int(msg[1]), "%s", msg[2:])
+	}
+	return -1, fmt.Errorf("channel: unexpected message %q", msg[0])
+}
 
 // Close ends the parent's side; a child still waiting sees EOF and exits quietly.
 func (p *ParentEnd) Close() error { return unix.Close(p.fd) }
@@ -131,11 +167,28 @@ func (c *ChildEnd) ReceiveSpec() (*spec.Spec, error) {
 	return &s, nil
 }
 
-// WaitMapped blocks until the parent has written the id maps.
-func (c *ChildEnd) WaitMapped() error {
-	_, err := c.expect(msgMapped)
-	return err
+// WaitMapped blocks until the parent has written the id maps; with -t it returns the
+// caller's window size.
+func (c *ChildEnd) WaitMapped() (*unix.Winsize, error) {
+	msg, err := c.expect(msgMapped)
+	if err != nil || len(msg) != 9 {
+		return nil, err
+	}
+	u := func(i int) uint16 { return binary.BigEndian.Uint16(msg[1+2*i:]) }
+	return &unix.Winsize{Row: u(0), Col: u(1), Xpixel: u(2), Ypixel: u(3)}, nil
 }
+
+// slide: pty
+// SendTerminal hands the pty's master to the parent: only a descriptor passed over the
+// socket crosses from the container's devpts to the host.
+func (c *ChildEnd) SendTerminal(master int) error {
+	if err := unix.Sendmsg(c.fd, []byte{msgTTY}, unix.UnixRights(master), nil, 0); err != nil {
+		return fmt.Errorf("channel: send: %w", err)
+	}
+	return nil
+}
+
+// end slide
 
 // SendError hands a setup failure to the parent, which prints its line and exits with its
 // code. Nothing is left to do if the parent is gone: the child exits anyway.
@@ -170,17 +223,47 @@ func send(fd int, msg []byte) error {
 
 // recv reads one datagram; an empty one means the other end is closed.
 func recv(fd int) ([]byte, error) {
-	buf := make([]byte, maxMessage)
-	for {
-		n, _, flags, _, err := unix.Recvmsg(fd, buf, nil, 0)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("channel: recv: %w", err)
-		case flags&unix.MSG_TRUNC != 0:
-			return nil, errors.New("channel: message too long")
-		}
-		return buf[:n], nil
+	msg, passed, err := recvFD(fd)
+	if passed >= 0 {
+		_ = unix.Close(passed) // only WaitExec expects a descriptor
 	}
+	return msg, err
+}
+
+// recvFD is recv that also takes one descriptor passed along (-1 if none), close-on-exec.
+func recvFD(fd int) (msg []byte, passed int, err error) {
+	buf, oob := make([]byte, maxMessage), make([]byte, unix.CmsgSpace(4))
+	for {
+		n, oobn, flags, _, err := unix.Recvmsg(fd, buf, oob, unix.MSG_CMSG_CLOEXEC)
+		if err == unix.EINTR {
+			continue
+		}
+		passed = -1
+		if err == nil && oobn > 0 {
+			passed = unixRight(oob[:oobn])
+		}
+		switch {
+		case err != nil:
+			return nil, -1, fmt.Errorf("channel: recv: %w", err)
+		case flags&(unix.MSG_TRUNC|unix.MSG_CTRUNC) != 0:
+			if passed >= 0 {
+				_ = unix.Close(passed)
+			}
+			return nil, -1, errors.New("channel: message too long")
+		}
+		return buf[:n], passed, nil
+	}
+}
+
+// unixRight is the descriptor in an SCM_RIGHTS control message (-1 if there is none).
+func unixRight(oob []byte) int {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil || len(msgs) != 1 {
+		return -1
+	}
+	fds, err := unix.ParseUnixRights(&msgs[0])
+	if err != nil || len(fds) != 1 {
+		return -1
+	}
+	return fds[0]
 }

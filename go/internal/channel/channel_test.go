@@ -34,15 +34,15 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 	if err := p.SendSpec(want); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.SendMapped(); err != nil {
+	if err := p.SendMapped(nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := c.ReceiveSpec()
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("ReceiveSpec = %+v, %v; want %+v", got, err, want)
 	}
-	if err := c.WaitMapped(); err != nil {
-		t.Fatal(err)
+	if size, err := c.WaitMapped(); size != nil || err != nil {
+		t.Fatalf("WaitMapped = %+v, %v; want no size", size, err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
 	if err := p.WaitExec(); err != nil {
@@ -84,10 +84,47 @@ func TestChildSeesParentGoAway(t *testing.T) {
 
 func TestMessagesArriveInOrder(t *testing.T) {
 	p, c := pair(t)
-	if err := p.SendMapped(); err != nil {
+	if err := p.SendMapped(nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.ReceiveSpec(); err == nil {
 		t.Fatal("ReceiveSpec got MAPPED: want an error")
+	}
+}
+
+// With -t the window size rides on MAPPED, and the master comes back before EOF.
+func TestTerminalTravels(t *testing.T) {
+	p, c := pair(t)
+	want := unix.Winsize{Row: 24, Col: 80, Xpixel: 640, Ypixel: 480}
+	if err := p.SendMapped(&want); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := c.WaitMapped(); err != nil || size == nil || *size != want {
+		t.Fatalf("WaitMapped = %+v, %v; want %+v", size, err, want)
+	}
+	var pipe [2]int // any descriptor will do: the test checks it is the same file
+	if err := unix.Pipe2(pipe[:], unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pipe[0])
+	if err := c.SendTerminal(pipe[1]); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(pipe[1])
+	c.Close()
+	master, err := p.ReceiveTerminal()
+	if master < 0 || err != nil {
+		t.Fatalf("ReceiveTerminal = %d, %v; want a descriptor", master, err)
+	}
+	defer unix.Close(master)
+	if err := p.WaitExec(); err != nil {
+		t.Fatalf("WaitExec after the terminal = %v; want nil", err)
+	}
+	buf := make([]byte, 1)
+	if _, err := unix.Write(master, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := unix.Read(pipe[0], buf); n != 1 || buf[0] != 'x' {
+		t.Fatal("the passed descriptor is not the child's")
 	}
 }

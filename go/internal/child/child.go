@@ -24,7 +24,9 @@ import (
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
 	"mvrc/internal/sealed"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // slide: child
@@ -45,10 +47,11 @@ func Run() {
 		os.Exit(errs.Failed)
 	}
 	// Nothing below may run before the maps exist: until then we are nobody here.
-	if err := ch.WaitMapped(); err != nil {
+	size, err := ch.WaitMapped()
+	if err != nil {
 		os.Exit(errs.Failed) // the parent failed and says why
 	}
-	path, err := setup(s)
+	path, err := setup(s, ch, size)
 	if err != nil {
 		fail(ch, err)
 	}
@@ -61,8 +64,8 @@ func Run() {
 // end slide
 
 // setup does every step between the maps and the exec, in design.md's order, and returns
-// the file COMMAND runs from.
-func setup(s *spec.Spec) (string, error) {
+// the file COMMAND runs from. size is the caller's window size under -t.
+func setup(s *spec.Spec, ch *channel.ChildEnd, size *unix.Winsize) (string, error) {
 	timer := debug.New(s.Debug)
 	// What the child cost before its first step: the Go child's exec and runtime start.
 	timer.Report("child-runtime", debug.CPU())
@@ -88,6 +91,11 @@ func setup(s *spec.Spec) (string, error) {
 	}
 	if err := timer.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
 		return "", err
+	}
+	if s.TTY {
+		if err := openTerminal(ch, s.User, size); err != nil {
+			return "", err
+		}
 	}
 	if namespaces.Has(s.Namespaces, "net") {
 		if err := timer.Time("network", network.LoopbackUp); err != nil {
@@ -115,6 +123,13 @@ func setup(s *spec.Spec) (string, error) {
 	if err := newSession(); err != nil {
 		return "", err
 	}
+	// Under --init the pty is COMMAND's: it leads a session of its own (reaper.Start), and
+	// PID 1 stays out of the terminal's signals.
+	if s.TTY && !s.Init {
+		if err := terminal.Control(); err != nil {
+			return "", err
+		}
+	}
 	if err := confine.NoNewPrivs(); err != nil {
 		return "", err
 	}
@@ -122,6 +137,13 @@ func setup(s *spec.Spec) (string, error) {
 	// exec is the parent's EOF); before the fork of --init too.
 	if err := fds.CloseOnExec(); err != nil {
 		return "", err
+	}
+	// The filter comes last: every step above may need what it denies (mount, sethostname).
+	// Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+	if len(s.Filter) > 0 {
+		if err := timer.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
+			return "", err
+		}
 	}
 	return path, nil
 }
@@ -274,12 +296,25 @@ func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		fail(ch, errs.Failf("prctl dumpable: %w", err))
 	}
-	init, err := reaper.Start(path, s.Command, s.Env)
+	init, err := reaper.Start(path, s.Command, s.Env, s.TTY)
 	if err != nil {
 		fail(ch, err)
 	}
 	_ = ch.Close()
 	os.Exit(init.Wait())
+}
+
+// openTerminal makes the container's pty our stdio (-t) and hands its master to the parent.
+func openTerminal(ch *channel.ChildEnd, owner spec.User, size *unix.Winsize) error {
+	if size == nil {
+		size = &unix.Winsize{}
+	}
+	master, err := terminal.Open(owner, size)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(master) // the parent holds it now
+	return ch.SendTerminal(master)
 }
 
 // slide: errors

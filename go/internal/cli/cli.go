@@ -19,6 +19,9 @@ import (
 type Result struct {
 	Spec  *spec.Spec
 	Print string
+	// DumpSeccomp is the profile of the hidden `mvrc debug seccomp [PROFILE]`, which prints
+	// the compiled filter for the cross-twin test (design.md, "Seccomp").
+	DumpSeccomp string
 }
 
 // Caller is what parsing needs to know about the host side: its environment, ids, hostname.
@@ -46,6 +49,8 @@ func Parse(args []string, caller Caller) (Result, error) {
 			return printing(runUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
+	case "debug":
+		return parseDebug(args[1:])
 	}
 	return Result{}, errs.Usagef("unknown command %q", args[0])
 }
@@ -58,12 +63,26 @@ func printing(text string, extra []string) (Result, error) {
 	return Result{Print: text}, nil
 }
 
+// parseDebug reads the hidden `debug seccomp [PROFILE]`.
+func parseDebug(args []string) (Result, error) {
+	switch {
+	case len(args) == 0 || args[0] != "seccomp":
+		return Result{}, errs.Usagef("unknown command %q", "debug")
+	case len(args) == 1:
+		return Result{DumpSeccomp: "default"}, nil
+	case len(args) == 2:
+		return Result{DumpSeccomp: args[1]}, nil
+	}
+	return Result{}, errs.Usagef("unexpected argument %q", args[2])
+}
+
 // options are the raw values of run's flags, checked in build in the order of SPEC's table.
 type options struct {
 	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
 	env, uidMaps, gidMaps, binds, tmpfs                      []string
-	readOnly, overlay, chroot, init, debug                   switchFlag
+	readOnly, overlay, chroot, init, interactive, tty, debug switchFlag
 	help                                                     helpFlag
+	seccomp                                                  string
 }
 
 func parseRun(args []string, caller Caller) (Result, error) {
@@ -85,12 +104,14 @@ func parseRun(args []string, caller Caller) (Result, error) {
 	fs.StringVar(&o.pids, "pids", "", "")
 	fs.StringVar(&o.cpus, "cpus", "", "")
 	fs.StringVar(&o.pidFile, "pid-file", "", "")
+	fs.StringVar(&o.seccomp, "seccomp", "default", "")
 	switches := []struct {
 		name, short string
 		value       pflag.Value
 	}{
 		{"read-only", "", &o.readOnly}, {"overlay", "", &o.overlay}, {"chroot", "", &o.chroot},
-		{"init", "", &o.init}, {"debug", "", &o.debug}, {"help", "h", &o.help},
+		{"init", "", &o.init}, {"interactive", "i", &o.interactive}, {"tty", "t", &o.tty},
+		{"debug", "", &o.debug}, {"help", "h", &o.help},
 	}
 	for _, sw := range switches {
 		fs.VarPF(sw.value, sw.name, sw.short, "").NoOptDefVal = bare
@@ -181,9 +202,16 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err := needsMount("--overlay", bool(o.overlay), hasMount); err != nil {
 		return nil, err
 	}
+	// The pty comes from the container's own devpts, which only a mount namespace has.
+	if err := needsMount("--tty", bool(o.tty), hasMount); err != nil {
+		return nil, err
+	}
 	limits, err := parseLimits(o, fs)
 	if err != nil {
 		return nil, err
+	}
+	if o.seccomp == "" {
+		return nil, errs.Usagef("invalid --seccomp \"\": want default, unconfined or a file")
 	}
 	if fs.NArg() < 2 {
 		return nil, errs.Usagef("run needs ROOTFS and COMMAND")
@@ -193,7 +221,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
 		Binds: binds, Tmpfs: tmpfs, ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
-		PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
+		TTY: bool(o.tty), PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits, Seccomp: o.seccomp,
 	}, nil
 }
 

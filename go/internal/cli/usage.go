@@ -43,10 +43,13 @@ Options:
       --overlay            throw-away writable layer over ROOTFS, which is never modified (default off)
       --chroot             enter ROOTFS with chroot(2); escapable, for teaching only (default off)
       --init               mvrc's init runs as PID 1 and reaps zombies; COMMAND is its first child (default off)
+  -i, --interactive        keep stdin attached; mvrc always does, so -i is for docker's habit (-it)
+  -t, --tty                COMMAND gets a terminal of its own; stdin must be a terminal (default off)
       --memory BYTES       memory limit, suffix k, m or g; needs a delegated cgroup v2 (default none)
       --pids N             process limit; needs a delegated cgroup v2 (default none)
       --cpus N             CPU limit, e.g. 0.5; needs a delegated cgroup v2 (default none)
       --pid-file FILE      write the host PID of the container's PID 1 to FILE (default none)
+      --seccomp PROFILE    system-call filter: default (Docker's), unconfined or a policy file (default "default")
       --debug              print each setup step and its duration to stderr (default off)
   -h, --help               show this help
 `

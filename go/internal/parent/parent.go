@@ -25,11 +25,29 @@ import (
 	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
+	"mvrc/internal/terminal"
 )
 
 // noPidWarning is printed without a PID namespace: mvrc kills the orphans it finds when
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
+
+// rootWarning is printed when root runs mvrc and the container's uid 0 is the host's: no user
+// namespace, or root mapped to root (the default map for root is 0:0:1).
+const rootWarning = "mvrc: warning: container root is host root: run as a user, or map a subuid range"
+
+// hostRoot reports whether uid 0 in the container is uid 0 on the host.
+func hostRoot(s *spec.Spec) bool {
+	if !namespaces.Has(s.Namespaces, "user") {
+		return true
+	}
+	for _, m := range s.UIDMaps {
+		if m.Container == 0 && m.Host == 0 && m.Size > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
@@ -51,7 +69,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if made {
 		timer.Report("sealed", copying)
 	}
-	cgroupDir, err := prepare(s)
+	delegated, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
@@ -99,23 +117,41 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
-	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
+	cgroup, err := configure(ch, s, pid, delegated, timer)
 	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
 		kill(pid)
 		return 0, err
 	}
-	if err := waitForExec(ch, pid); err != nil {
+	master, err := waitForExec(ch, pid, s.TTY)
+	if err != nil {
 		return 0, err
 	}
 	timer.Step("ready", start)
+	// Once COMMAND runs (a full stderr may hold us here, never the container's start).
+	if os.Geteuid() == 0 && hostRoot(s) {
+		fmt.Fprintln(os.Stderr, rootWarning)
+	}
+	var relay *terminal.Relay
+	var resize func() // nil: SIGWINCH is forwarded like the others
+	if master >= 0 {
+		if relay, err = terminal.Attach(master); err != nil {
+			kill(pid)
+			return 0, err
+		}
+		defer relay.Restore() // on every way out, the caller's terminal as it was
+		resize = relay.Resize
+	}
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
 	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
 	// cost another round trip to the signal thread.
-	go signals.Forward(caught, pid)
+	go signals.Forward(caught, pid, resize)
 	status := wait(pid)
 	if orphans {
 		killOrphans()
+	}
+	if relay != nil {
+		relay.Finish() // every slave is closed now: take the last output
 	}
 	return errs.Status(status), nil
 }
@@ -201,7 +237,7 @@ func cloneError(s *spec.Spec, err error) error {
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
 // cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, timer *debug.Timer) (*cgroups.Cgroup, error) {
+func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, delegated *cgroups.Delegated, timer *debug.Timer) (*cgroups.Cgroup, error) {
 	if err := ch.SendSpec(s); err != nil {
 		return nil, err
 	}
@@ -214,9 +250,9 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 		}
 	}
 	var cgroup *cgroups.Cgroup
-	if s.Limits.Any() {
+	if delegated != nil {
 		err := timer.Time("cgroup", func() (err error) {
-			cgroup, err = cgroups.Enter(cgroupDir, pid, s.Limits)
+			cgroup, err = delegated.Enter(pid, s.Limits)
 			return err
 		})
 		if err != nil {
@@ -231,7 +267,11 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 	if err := hideFromContainer(); err != nil {
 		return cgroup, err
 	}
-	return cgroup, ch.SendMapped()
+	var size *unix.Winsize
+	if s.TTY {
+		size = terminal.Size()
+	}
+	return cgroup, ch.SendMapped(size)
 }
 
 // pidFileTries bounds the temporary names writePidFile tries.
@@ -281,14 +321,25 @@ func hideFromContainer() error {
 	return nil
 }
 
-// waitForExec waits until COMMAND runs, or returns the error that stopped the child. The
-// child is killed first: after a broken channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, pid int) error {
-	if err := ch.WaitExec(); err != nil {
-		kill(pid)
-		return err
+// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
+// returns the error that stopped the child. The child is killed first: after a broken
+// channel it may still be waiting for us.
+func waitForExec(ch *channel.ParentEnd, pid int, tty bool) (master int, err error) {
+	master = -1
+	if tty {
+		master, err = ch.ReceiveTerminal()
 	}
-	return nil
+	if err == nil {
+		err = ch.WaitExec()
+	}
+	if err != nil {
+		if master >= 0 {
+			_ = unix.Close(master)
+		}
+		kill(pid)
+		return -1, err
+	}
+	return master, nil
 }
 
 // readSmall reads a small file with plain system calls ("" on failure). os.ReadFile would

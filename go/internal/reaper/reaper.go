@@ -20,13 +20,14 @@ type Init struct {
 
 // Start forks COMMAND (already looked up as path) and returns once it runs, or with the
 // reason it could not be exec'd (ForkExec reads it from a close-on-exec pipe). Signals are
-// caught first, so none that arrives while COMMAND starts is lost.
-func Start(path string, argv, env []string) (*Init, error) {
+// caught first, so none that arrives while COMMAND starts is lost. With tty (-t, our stdin
+// is the pty), COMMAND leads a session of its own with the pty as its controlling terminal.
+func Start(path string, argv, env []string, tty bool) (*Init, error) {
 	caught := signals.Catch()
 	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
 		Env:   env,
 		Files: []uintptr{0, 1, 2},
-		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setsid: tty, Setctty: tty, Ctty: 0},
 	})
 	if err != nil {
 		signals.Stop(caught)
@@ -39,7 +40,7 @@ func Start(path string, argv, env []string) (*Init, error) {
 // to PID 1 would otherwise stay zombies. It returns COMMAND's status; when PID 1 exits,
 // the kernel kills whatever is left in the namespace.
 func (i *Init) Wait() int {
-	go signals.Forward(i.caught, i.command)
+	go signals.Forward(i.caught, i.command, nil)
 	for {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, 0, nil)

@@ -30,9 +30,15 @@ func CatchSoon() (catching func() chan os.Signal) {
 }
 
 // Forward sends each caught signal to pid until c is closed, as a forwarder translates it.
-func Forward(c chan os.Signal, pid int) {
+// With resize (-t), SIGWINCH calls it instead: the container's terminal signals its own
+// foreground job.
+func Forward(c chan os.Signal, pid int, resize func()) {
 	var f forwarder
 	for sig := range c {
+		if sig == syscall.SIGWINCH && resize != nil {
+			resize()
+			continue
+		}
 		// The target may be exiting already; its exit ends the wait.
 		_ = syscall.Kill(pid, f.translate(sig.(syscall.Signal)))
 	}

@@ -44,9 +44,14 @@ type Spec struct {
 	Overlay    bool          `json:"overlay"`
 	Chroot     bool          `json:"chroot"`
 	Init       bool          `json:"init"`
+	TTY        bool          `json:"tty"`
 	PidFile    string        `json:"pid_file"`
 	Debug      bool          `json:"debug"`
 	Limits     Limits        `json:"limits"`
+	Seccomp    string        `json:"seccomp"`
+	// Filter is the compiled --seccomp profile (seccomp.Encode), empty for unconfined: the
+	// parent compiles it before anything starts, the child installs it.
+	Filter []byte `json:"filter,omitempty"`
 }
 
 // User is the identity of COMMAND inside the container.

@@ -41,7 +41,7 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 		w.str(t.Path)
 		w.int(t.Size)
 	}
-	for _, b := range []bool{s.ReadOnly, s.Overlay, s.Chroot, s.Init} {
+	for _, b := range []bool{s.ReadOnly, s.Overlay, s.Chroot, s.Init, s.TTY} {
 		w.bool(b)
 	}
 	w.str(s.PidFile)
@@ -49,6 +49,8 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	w.int(s.Limits.Memory)
 	w.int(s.Limits.Pids)
 	w.uint(math.Float64bits(s.Limits.CPUs))
+	w.str(s.Seccomp)
+	w.str(string(s.Filter))
 	return w.buf, nil
 }
 
@@ -64,9 +66,13 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	for n := r.count(); n > 0; n-- {
 		s.Tmpfs = append(s.Tmpfs, Tmpfs{Path: r.str(), Size: r.int()})
 	}
-	s.ReadOnly, s.Overlay, s.Chroot, s.Init = r.bool(), r.bool(), r.bool(), r.bool()
+	s.ReadOnly, s.Overlay, s.Chroot, s.Init, s.TTY = r.bool(), r.bool(), r.bool(), r.bool(), r.bool()
 	s.PidFile, s.Debug = r.str(), r.bool()
 	s.Limits = Limits{Memory: r.int(), Pids: r.int(), CPUs: math.Float64frombits(r.uint())}
+	s.Seccomp = r.str()
+	if filter := r.str(); filter != "" {
+		s.Filter = []byte(filter)
+	}
 	if r.bad || len(r.buf) != 0 {
 		return errWire
 	}

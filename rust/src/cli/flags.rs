@@ -34,6 +34,23 @@ pub fn switch(parser: &mut Parser, name: &str) -> Result<bool, UsageError> {
     }
 }
 
+/// A short switch (`-i`, `-t`), read as pflag does: `-t=x` is a value (refused, named by the
+/// long flag), and whatever else follows in the cluster is more flags (`-it`, `-tiw/tmp`).
+pub fn short_switch(parser: &mut Parser, long: &str) -> Result<bool, UsageError> {
+    let Some(rest) = parser.optional_value() else {
+        return Ok(true);
+    };
+    let rest = rest.to_string_lossy().into_owned();
+    if rest.len() > 1 && rest.starts_with('=') {
+        return Err(UsageError::TakesNoValue(long.to_string()));
+    }
+    // lexopt has handed us the rest of the cluster: give it back as a cluster of its own.
+    let after: Vec<_> = parser.raw_args().map_err(|e| lexer_error(&e))?.collect();
+    *parser = Parser::from_args(std::iter::once(format!("-{rest}").into()).chain(after));
+    parser.set_short_equals(false);
+    Ok(true)
+}
+
 /// `-h`/`--help`, which prints the run usage. A written value is refused like any switch's
 /// (`--help=x`, `-h=x`), but `-hx` and `-h=` are help: pflag reads a short cluster one
 /// letter at a time and stops at the help.
