@@ -34,12 +34,18 @@ rootfs-from FILE NAME="imported":
 
 # run a container with $MVRC (default ./rust/mvrc): just run rootfs/busybox sh
 [positional-arguments]
-run *ARGS: build rootfs
+run *ARGS: ready
     @"$MVRC" run "$@"
 
-# the talk's story, step by step, against $MVRC (pauses for a key on a terminal)
-demo: build rootfs
-    ./docs/demo.sh
+# builds $MVRC and rootfs/busybox only when missing, quietly (no Go or Rust needed otherwise)
+[private]
+ready:
+    @[[ -x "$MVRC" ]] || just "build-$(case "$MVRC" in *go/mvrc) echo go;; *) echo rust;; esac)" >/dev/null
+    @[[ -x rootfs/busybox/bin/busybox ]] || just rootfs >/dev/null
+
+# the talk's demo in its order, against $MVRC; tmux: two panes; no terminal: checks each step
+demo:
+    @./docs/demo.sh
 
 # every test: both twins' unit tests, the tools' tests, then the conformance and isolation suites against both
 test: build rootfs
@@ -78,6 +84,10 @@ bench-smoke: build rootfs
 # regenerate docs/walkthrough.md from real runs; fails if a step no longer shows its claim
 walkthrough: build rootfs
     ./docs/walkthrough/generate.sh
+
+# docs/quiz.xlsx (Kahoot's import spreadsheet) from docs/quiz.md; fails on a line over Kahoot's limits
+quiz:
+    go run ./compare/cmd/quiz -in docs/quiz.md -out docs/quiz.xlsx
 
 # regenerate docs/slides/go-vs-rust.md from the code and results, render HTML and previews
 slides: build

@@ -32,6 +32,23 @@ import (
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
+// rootWarning is printed when root runs mvrc and the container's uid 0 is the host's: no user
+// namespace, or root mapped to root (the default map for root is 0:0:1).
+const rootWarning = "mvrc: warning: container root is host root: run as a user, or map a subuid range"
+
+// hostRoot reports whether uid 0 in the container is uid 0 on the host.
+func hostRoot(s *spec.Spec) bool {
+	if !namespaces.Has(s.Namespaces, "user") {
+		return true
+	}
+	for _, m := range s.UIDMaps {
+		if m.Container == 0 && m.Host == 0 && m.Size > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
 // process does: the caller must not run it on a goroutine locked to its thread that may end.
@@ -111,6 +128,10 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	timer.Step("ready", start)
+	// Once COMMAND runs (a full stderr may hold us here, never the container's start).
+	if os.Geteuid() == 0 && hostRoot(s) {
+		fmt.Fprintln(os.Stderr, rootWarning)
+	}
 	var relay *terminal.Relay
 	var resize func() // nil: SIGWINCH is forwarded like the others
 	if master >= 0 {

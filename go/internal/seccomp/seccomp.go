@@ -65,12 +65,11 @@ func compileText(text string, arch Arch) ([]unix.SockFilter, error) {
 	return Compile(p, table, arch)
 }
 
-// slide: seccomp
-
 // Install applies the filter to every thread of the process (TSYNC: the Go runtime has
 // several, and a thread without the filter could run unfiltered). no_new_privs first: the
 // kernel accepts a filter from a process without CAP_SYS_ADMIN only under it, so that a
 // setuid program can never run under a filter its caller wrote.
+// slide: seccomp
 func Install(filter []unix.SockFilter) error {
 	if filter == nil {
 		return nil

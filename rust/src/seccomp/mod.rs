@@ -1,6 +1,6 @@
-// The system-call filter: --seccomp's profile (the embedded default, or a file in the same
-// format) becomes BPF in the parent, before anything starts, and the child installs it as its
-// last step before exec.
+//! The system-call filter: --seccomp's profile (the embedded default, or a file in the same
+//! format) becomes BPF in the parent, before anything starts, and the child installs it as its
+//! last step before exec.
 
 mod compile;
 mod policy;

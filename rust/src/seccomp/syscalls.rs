@@ -1,4 +1,4 @@
-// The table of system call names and numbers (seccomp/syscalls.txt), for one architecture.
+//! The table of system call names and numbers (seccomp/syscalls.txt), for one architecture.
 
 use std::collections::HashMap;
 
