@@ -79,6 +79,7 @@ show() {
   printf '%s%s %s%s\n' "$bold" "$(prompt "$who")" "$1" "$plain"
   status=0
   out=$(run_as "$who" "$1" 2>&1) || status=$?
+  out=${out//$'\r'/} # a terminal's line ends, under -t
   [[ -z $out ]] || printf '%s\n' "$out"
   [[ $status == 0 ]] || printf '%s(exit status %s)%s\n' "$dim" "$status" "$plain"
 }
