@@ -34,12 +34,18 @@ rootfs-from FILE NAME="imported":
 
 # run a container with $MVRC (default ./rust/mvrc): just run rootfs/busybox sh
 [positional-arguments]
-run *ARGS: build rootfs
+run *ARGS: ready
     @"$MVRC" run "$@"
 
-# the talk's story, step by step, against $MVRC (pauses for a key on a terminal)
-demo: build rootfs
-    ./docs/demo.sh
+# builds $MVRC and rootfs/busybox only when missing, quietly (no Go or Rust needed otherwise)
+[private]
+ready:
+    @[[ -x "$MVRC" ]] || just "build-$(case "$MVRC" in *go/mvrc) echo go;; *) echo rust;; esac)" >/dev/null
+    @[[ -x rootfs/busybox/bin/busybox ]] || just rootfs >/dev/null
+
+# the talk's demo in its order, against $MVRC; tmux: two panes; no terminal: checks each step
+demo:
+    @./docs/demo.sh
 
 # every test: both twins' unit tests, the tools' tests, then the conformance and isolation suites against both
 test: build rootfs
@@ -50,8 +56,8 @@ test: build rootfs
 
 # gofmt, go vet, cargo fmt --check, clippy -D warnings
 lint:
-    test -z "$(gofmt -l go bench compare rootfs)" || { gofmt -l go bench compare rootfs; exit 1; }
-    go vet ./go/... ./bench/... ./compare/... ./rootfs/...
+    test -z "$(gofmt -l go bench compare rootfs seccomp)" || { gofmt -l go bench compare rootfs seccomp; exit 1; }
+    go vet ./go/... ./bench/... ./compare/... ./rootfs/... ./seccomp/...
     cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
 
 # the cgroup v2 limits and a conformance slice on Debian 12's kernel under qemu (TESTS: a -test.run regexp)
@@ -78,6 +84,10 @@ bench-smoke: build rootfs
 # regenerate docs/walkthrough.md from real runs; fails if a step no longer shows its claim
 walkthrough: build rootfs
     ./docs/walkthrough/generate.sh
+
+# docs/quiz.xlsx (Kahoot's import spreadsheet) from docs/quiz.md; fails on a line over Kahoot's limits
+quiz:
+    go run ./compare/cmd/quiz -in docs/quiz.md -out docs/quiz.xlsx
 
 # regenerate docs/slides/go-vs-rust.md from the code and results, render HTML and previews
 slides: build

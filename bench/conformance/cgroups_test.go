@@ -229,6 +229,19 @@ func procCgroup(t *testing.T, pid int) string {
 	return ""
 }
 
+// Without a pid namespace, what COMMAND leaves running in the background is killed by mvrc
+// (SPEC, Lifecycle) before it removes the cgroup, which is then empty: nothing is left.
+func TestCgroupRemovedWithoutPidNamespace(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		limited(t, st, twin, "--pids", "20", func(parent string) {
+			pidFile := filepath.Join(st.Dir, "pid")
+			tcase{args: runSh(o("--ns", "user,mount", "--pids", "20", "--pid-file", pidFile), "sleep 1000 & sleep 1000 & echo started"),
+				stdout: "started\n", stderr: noPidWarning}.check(t, st, twin)
+			removed(t, containerCgroup(t, parent, pidFile))
+		})
+	})
+}
+
 // containerCgroup is the container's cgroup: mvrc-PID beside the caller's, PID the host pid of
 // the container's PID 1 (from the pid file).
 func containerCgroup(t *testing.T, parent, pidFile string) string {

@@ -81,6 +81,7 @@ var Catalogue = append(namespaceAssertions(), []Assertion{
 					bits.OnesCount64(v.Outside.CapEff), v.Host.Caps, bits.OnesCount64(v.Outside.CapBnd), v.Host.Caps,
 					keptOrNot(v.Outside.CapBnd|v.Outside.CapEff), v.Outside.NS["user"], v.Host.NS["user"], v.Outside.UID)
 		}},
+	seccompFilter, // seccomp.go
 }...)
 
 // namespaceAssertions: one per namespace; procfs and readlink both name them by type.

@@ -15,6 +15,7 @@ func contained() View {
 			"netdev": "lo ", "lo": "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue qlen 1000",
 			"caps":    "CapEff: 00000000a80425fb CapBnd: 00000000a80425fb",
 			"mknod":   "mknod: /tmp/n: Operation not permitted",
+			"seccomp": "Seccomp:2",
 			"ns-user": "user:[11]", "ns-mnt": "mnt:[12]", "ns-pid": "pid:[13]",
 			"ns-uts": "uts:[14]", "ns-ipc": "ipc:[15]", "ns-net": "net:[16]",
 		},
@@ -22,6 +23,7 @@ func contained() View {
 			PID: 4242, NSpid: []uint64{4242, 1}, UID: 1001, UIDMap: "0 1001 1", NetDevs: []string{"lo"},
 			NS:         map[string]uint32{"user": 11, "mnt": 12, "pid": 13, "uts": 14, "ipc": 15, "net": 16},
 			RootIsOurs: true, LoUp: true, CapEff: 0xa80425fb, CapBnd: 0xa80425fb,
+			Seccomp: "2", SeccompFilters: 1,
 		},
 		Host: Host{
 			NS:        map[string]uint32{"user": 1, "mnt": 2, "pid": 3, "uts": 4, "ipc": 5, "net": 6},
@@ -66,6 +68,10 @@ func TestCatalogueCatchesEachEscape(t *testing.T) {
 		{"capabilities dropped", func(v *View) { v.Outside.CapBnd |= capSysAdmin }},
 		{"capabilities dropped", func(v *View) { v.Outside.CapEff, v.Outside.CapBnd = 1<<41-1, 1<<41-1 }},
 		{"capabilities dropped", func(v *View) { v.Inside["caps"] = "CapEff: 000001ffffffffff CapBnd: 000001ffffffffff" }},
+		{"seccomp filter active", func(v *View) { v.Inside["seccomp"] = "Seccomp:0" }},
+		{"seccomp filter active", func(v *View) { v.Outside.Seccomp, v.Outside.SeccompFilters = "0", 0 }},
+		// Under a harness that runs filtered itself, an inherited filter is not the runtime's.
+		{"seccomp filter active", func(v *View) { v.Host.SeccompFilters = 1 }},
 	}
 	for _, tt := range tests {
 		v := contained()

@@ -104,6 +104,9 @@ func hostView(t *testing.T, ws *runtimes.Workspace) Host {
 		t.Fatal(err)
 	}
 	host.Caps++
+	if _, host.SeccompFilters, err = seccompOf("self"); err != nil {
+		t.Fatal(err)
+	}
 	if host.Hostname, err = os.Hostname(); err != nil {
 		t.Fatal(err)
 	}

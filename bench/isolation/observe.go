@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,9 @@ type Outside struct {
 	CapEff     uint64            // effective capabilities
 	CapBnd     uint64            // bounding set: what an exec could still gain
 	Pivoted    bool              // its root is the root of its mount namespace: nothing above "/"
+	Seccomp    string            // seccomp mode: 0 none, 1 strict, 2 filter
+	// SeccompFilters counts the filters it runs under, inherited ones included.
+	SeccompFilters int
 }
 
 // Host is the host side: its namespaces, the caller, the hostname before and after.
@@ -53,6 +57,7 @@ type Host struct {
 	SecretPath     string
 	SecretContents string
 	Caps           int // capabilities this kernel knows (cap_last_cap + 1): what a runtime could keep
+	SeccompFilters int // the harness's own seccomp filters, which every runtime inherits
 }
 
 // script prints the inside view as "key value" lines, then "ready", then waits for stdin
@@ -177,6 +182,9 @@ func lookOutside(ws *runtimes.Workspace, token string, host Host) (Outside, erro
 		return out, err
 	}
 	if out.Pivoted, err = rootIsNamespaceRoot(p.PID); err != nil {
+		return out, err
+	}
+	if out.Seccomp, out.SeccompFilters, err = seccompOf(strconv.Itoa(p.PID)); err != nil {
 		return out, err
 	}
 	root := fmt.Sprintf("/proc/%d/root", p.PID)

@@ -13,11 +13,12 @@ import (
 var failsFor = map[string][]string{
 	"no runtime": {"user namespace", "mnt namespace", "pid namespace", "uts namespace", "ipc namespace",
 		"net namespace", "pid 1 inside", "uid 0 is the caller", "hostname", "host files unreachable",
-		"only lo, up", "capabilities dropped"},
+		"only lo, up", "capabilities dropped", "seccomp filter active"},
 	"mvrc without pid namespace": {"pid namespace", "pid 1 inside"},
 	"mvrc without uts, ipc, net": {"uts namespace", "ipc namespace", "net namespace", "hostname", "only lo, up"},
 	"mvrc --chroot":              {"host files unreachable"},
-	"unshare":                    {"host files unreachable", "only lo, up", "capabilities dropped"},
+	"unshare":                    {"host files unreachable", "only lo, up", "capabilities dropped", "seccomp filter active"},
+	"mvrc --seccomp unconfined":  {"seccomp filter active"},
 }
 
 // enteredBy is how the work table must see "/" entered, where the configuration says it.

@@ -22,6 +22,11 @@ var Weak = []Runtime{
 		argv: func(ws *Workspace, args []string) ([]string, error) {
 			return append([]string{"run", "--chroot", "--ns", Namespaces, ws.Rootfs}, args...), nil
 		}},
+	{Name: "mvrc --seccomp unconfined", binary: func(ws *Workspace) string { return ws.twinPath("go") },
+		// everything but the system-call filter
+		argv: func(ws *Workspace, args []string) ([]string, error) {
+			return append([]string{"run", "--seccomp", "unconfined", "--ns", Namespaces, ws.Rootfs}, args...), nil
+		}},
 	// unshare as the peer row runs it: chroot, lo left down, every capability kept.
 	named("unshare"),
 }

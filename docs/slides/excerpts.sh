@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Cuts code out of the twins for the slides and lays it out: `// slide: NAME` … `// end slide`
-# regions side by side, single statements, and a font size that fits each slide.
+# regions side by side, single statements, laid out to fit the slide at a size
+# people can read.
 # Sourced by generate.sh (which provides die, and heading: the current slide's heading).
 
 # sources LANG: sets src to grep -r's arguments for the twin's source files, tests excluded.
@@ -64,51 +65,70 @@ statement() {
   fenced "$lang" "$code" "$(cut -d: -f1,2 <<<"$hit")"
 }
 
-# fit COLUMNS CODE...: a scoped style with the font size for the slide's code, in one of
-# COLUMNS columns: the largest (at most 18px) at which every excerpt fits unwrapped; if that is
-# under 12px, the largest (at most 16px) at which it fits with long lines wrapped.
-# (Monospace: a character is about 0.6em wide; a line is 1.3em high.)
-fit() {
-  local columns=$1
-  shift
-  printf '%s\n\f\n' "$@" | awk -v columns="$columns" '
-    function fits(px, wrap,   i, j, per_row, rows) {
-      per_row = int(column / (px * 0.6))
-      for (i = 0; i < n; i++) {
-        rows = 0
-        for (j = 1; j <= lines[i]; j++) {
-          if (!wrap && len[i, j] > per_row) return 0
-          rows += len[i, j] ? int((len[i, j] - 1) / per_row) + 1 : 1
-        }
-        if (rows * px * 1.3 > 480) return 0
+# layout CODE...: how the excerpts fit a code slide with code at 20px (monospace: a character
+# is 0.6em wide, a line 1.3em high; check.mjs measures the real thing): "cols" (side by side,
+# no line wrapped), "stacked" (one under the other, full width) or "apart" (a slide each). Fails
+# when one excerpt alone does not fit a slide: shorten its region. Lines may wrap at spaces only
+# when full width.
+layout() {
+  printf '%s\n\f\n' "$@" | awk '
+    # rows(i, per_row): the rows excerpt i takes at per_row characters a row, or 1000 if a
+    # line does not fit and may not wrap.
+    function rows(i, per_row, wrap,   j, r) {
+      for (j = 1; j <= lines[i]; j++) {
+        if (!wrap && len[i, j] > per_row) return 1000
+        r += len[i, j] ? int((len[i, j] - 1) / per_row) + 1 : 1
       }
-      return 1
+      return r
     }
+    BEGIN { n = 0 }
     /^\f$/ { n++; next }
     { len[n, ++lines[n]] = length($0) }
     END {
-      column = (1180 - 18 * (columns - 1)) / columns - 34
-      for (px = 18; px >= 12 && !fits(px, 0); px--) ;
-      if (px < 12) for (px = 16; px > 9 && !fits(px, 1); px--) ;
-      printf "<style scoped>pre { font-size: %dpx; }</style>\n", px
+      both = 0; worst = 0
+      for (i = 0; i < n; i++) {
+        two = rows(i, 46, 0); one = rows(i, 96, 1)
+        if (two > tallest) tallest = two
+        both += one
+        if (one > worst) { worst = one; which = i }
+      }
+      if (tallest <= 20) { print "cols"; exit }
+      if (both <= 18) { print "stacked"; exit }
+      if (worst <= 20) { print "apart"; exit }
+      printf "excerpt %d takes %d rows at 20px (20 fit a slide)\n", which + 1, worst
+      exit 1
     }'
 }
 
-# pair NAME GO_FILES RUST_FILES: one slide body, the regions called NAME in two columns (the
+# pair NAME GO_FILES RUST_FILES: the regions called NAME, Go then Rust, laid out by layout (the
 # file lists are newline-separated).
 pair() {
-  local go go_files list
+  local go go_files list how
   mapfile -t list <<<"$2"
   region "$1" "${list[@]}"
   go=$code go_files=$files
   mapfile -t list <<<"$3"
   region "$1" "${list[@]}"
-  fit 2 "$go" "$code"
-  printf '<div class="cols">\n<div>\n\n'
-  fenced go "$go" "$go_files"
-  printf '\n</div>\n<div>\n\n'
-  fenced rust "$code" "$files"
-  printf '\n</div>\n</div>\n'
+  how=$(layout "$go" "$code") || die "'// slide: $1' in $go_files and $files: $how: shorten the region"
+  case $how in
+    cols)
+      printf '<div class="cols">\n<div>\n\n'
+      fenced go "$go" "$go_files"
+      printf '\n</div>\n<div>\n\n'
+      fenced rust "$code" "$files"
+      printf '\n</div>\n</div>\n'
+      ;;
+    stacked)
+      fenced go "$go" "$go_files"
+      printf '\n'
+      fenced rust "$code" "$files"
+      ;;
+    apart)
+      fenced go "$go" "$go_files"
+      printf '\n---\n\n<!-- _class: code -->\n\n%s\n\n' "$heading"
+      fenced rust "$code" "$files"
+      ;;
+  esac
 }
 
 # stem PATH...: the file names without directory and extension.

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates the "Compare to Go" slides: docs/slides/go-vs-rust.md from template.md, the
 # twins' `// slide: NAME` … `// end slide` regions, docs/results.md and the code facts; then
-# renders go-vs-rust.html with marp-cli and screenshots the slides marked `preview: NAME`
-# into preview/NAME.png with headless Chromium.
+# renders go-vs-rust.html with marp-cli, and check.mjs shows every slide in headless Chromium:
+# it fails when anything overflows its slide or code is under 20px, and saves each slide as
+# preview/NN.png.
 #
-#   docs/slides/generate.sh    (just slides)
-#
-# Without Chromium (CHROMIUM=/path overrides) the previews are skipped, and it says so.
+#   docs/slides/generate.sh    (just slides; CHROMIUM=/path overrides /usr/bin/chromium)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -37,9 +36,6 @@ results() {
       if (body ~ /[^ \n]/) {
         if (slides++) print "\n---\n"
         print cls
-        # The first measured table and the first chart are among the previews.
-        if (cls ~ /table/ && body ~ /\| median \|/ && !table_seen++) print "<!-- preview: results -->"
-        if (cls ~ /chart/ && !chart_seen++) print "<!-- preview: chart -->"
         print "\n## " head "\n" body
       }
       body = ""; cls = ""
@@ -57,6 +53,23 @@ results() {
     { body = body "\n" $0 }
     END { flush() }
   ' docs/results.md
+}
+
+# split: slides (markdown on stdin) with a table given a slide of its own: the prose before it
+# (when there is more than a line of it) and the notes after it go on the next and previous
+# slides, under the same heading and class, so a table never pushes text off its slide.
+split() {
+  awk '
+    function again() { print "\n---\n"; if (cls != "") print cls "\n"; print head; prose = 0; table = 0 }
+    /^```/ { code = !code }
+    code { print; next }
+    /^---$/ { cls = ""; head = ""; prose = 0; table = 0; print; next }
+    /^<!-- _class:/ { cls = $0 }
+    /^## / { head = $0; print; next }
+    /^\|/ { if (!table && prose > 200) again(); table = 1; print; next }
+    /[^ ]/ && !/^<!--/ { if (table) again(); prose += length($0) }
+    { print }
+  '
 }
 
 # startup: the start-up slides that docs/slides/startup.sh wrote from a real run.
@@ -81,8 +94,8 @@ expand_template() {
         statement "$lang" "$text"
         ;;
       "<!-- facts -->") "$here/facts.sh" ;;
-      "<!-- results -->") results ;;
-      "<!-- startup -->") startup ;;
+      "<!-- results -->") results | split ;;
+      "<!-- startup -->") startup | split ;;
       *) printf '%s\n' "$line" ;;
     esac
   done <"$here/template.md"
@@ -100,40 +113,12 @@ cd "$here"
 rm -f go-vs-rust.html
 node_modules/.bin/marp --html --bespoke.osc=false --theme-set theme.css -o go-vs-rust.html -- go-vs-rust.md
 [[ -s go-vs-rust.html ]] || die "marp wrote no go-vs-rust.html"
+# Marp names each scoped style with a random id: number them in order, so that the same slides
+# give the same HTML.
+perl -0pi -e 'my (%id, $n); s{data-marpit-scope-([A-Za-z0-9]{8})}{"data-marpit-scope-" . ($id{$1} //= sprintf("%08d", $n++))}ge' go-vs-rust.html
 echo "slides: wrote docs/slides/go-vs-rust.html"
 
-# preview_slides: "NUMBER NAME" for each `preview: NAME` marker; slides are split by `---` lines
-# outside code blocks, after the front matter.
-preview_slides() {
-  awk '
-    NR == 1 && /^---$/ { front = 1; next }
-    front { if (/^---$/) { front = 0; slide = 1 } next }
-    /^```/ { code = !code }
-    !code && /^---$/ { slide++ }
-    match($0, /<!-- preview: [a-z_]+ -->/) { print slide, substr($0, RSTART + 14, RLENGTH - 18) }
-  ' go-vs-rust.md
-}
-
-chromium=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
-if [[ -z $chromium ]]; then
-  echo "slides: chromium not found: previews NOT rendered (apt-get install chromium)" >&2
-  exit 0
-fi
+chromium=${CHROMIUM:-/usr/bin/chromium}
+[[ -x $chromium ]] || die "chromium not found at $chromium: the slides cannot be checked (apt-get install chromium)"
 rm -rf preview
-mkdir -p preview
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-# screenshot N NAME: slide N as preview/NAME.png. Marp's bespoke HTML opens the slide named by
-# the #N fragment, scaled to the window.
-screenshot() {
-  "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync \
-    --hide-scrollbars --user-data-dir="$profile" --window-size=1280,720 \
-    --screenshot="$here/preview/$2.png" "file://$here/go-vs-rust.html#$1" </dev/null >/dev/null 2>&1
-  [[ -s preview/$2.png ]]
-}
-while read -r n name; do
-  # A first start of Chromium on a fresh profile now and then exits before it has drawn.
-  screenshot "$n" "$name" || screenshot "$n" "$name" || die "chromium could not screenshot slide $n"
-done < <(preview_slides)
-echo "slides: wrote docs/slides/preview/*.png"
+CHROMIUM=$chromium node check.mjs go-vs-rust.html preview

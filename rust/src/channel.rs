@@ -79,7 +79,6 @@ pub fn pair() -> Result<(ParentEnd, ChildEnd), Error> {
     Ok((ParentEnd(parent), ChildEnd(child)))
 }
 
-// slide: channel
 impl ParentEnd {
     /// Tells the child its id maps are written: it may now act as container root.
     /// With -t it carries the caller's window size (see `mapped`).
@@ -87,6 +86,7 @@ impl ParentEnd {
         send_message(&self.0, &mapped(size))
     }
 
+    // slide: channel
     /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
     pub fn wait_for_exec(&self) -> Result<(), Error> {
         let mut buf = vec![0u8; MAX_MESSAGE];
@@ -99,9 +99,8 @@ impl ParentEnd {
             [other, ..] => Err(Error::Unexpected(*other)),
         }
     }
+    // end slide
 }
-
-// end slide
 
 impl ParentEnd {
     /// Waits, under -t, for the child's pty master, which comes before the child execs; a
@@ -148,6 +147,7 @@ impl ChildEnd {
         }
     }
 
+    // slide: pty
     /// Hands the pty's master to the parent: only a descriptor passed over the socket
     /// crosses from the container's devpts to the host.
     pub fn send_terminal(&self, master: &OwnedFd) -> Result<(), Error> {
@@ -157,6 +157,7 @@ impl ChildEnd {
         let sent = sendmsg::<UnixAddr>(self.0.as_raw_fd(), &iov, &rights, MsgFlags::MSG_NOSIGNAL, None);
         sent.map(drop).map_err(Error::Send)
     }
+    // end slide
 
     /// Hands a setup failure to the parent, which prints its line and exits with its code.
     pub fn send_error(&self, err: &crate::child::Error) {
@@ -197,10 +198,10 @@ fn receive_fd<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<(&'a [u8], Option<O
             Err(errno) => return Err(Error::Recv(errno)),
         }
     };
-    match n > buf.len() {
-        true => Err(Error::TooLong),
-        false => Ok((&buf[..n], passed)),
+    if n > buf.len() {
+        return Err(Error::TooLong);
     }
+    Ok((&buf[..n], passed))
 }
 
 /// The descriptor an SCM_RIGHTS message carried, owned from here on.

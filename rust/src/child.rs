@@ -18,7 +18,7 @@ use crate::debug::{self, Timer};
 use crate::errs::{FAILED, quote, text};
 use crate::idmap;
 use crate::spec::{Spec, User};
-use crate::{caps, command, fds, network, reaper, rootfs, terminal};
+use crate::{caps, command, fds, network, reaper, rootfs, seccomp, terminal};
 
 /// A setup step that failed in the container; the parent prints it.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,8 @@ pub enum Error {
     Command(#[from] command::Error),
     #[error(transparent)]
     Reaper(#[from] reaper::Error),
+    #[error(transparent)]
+    Seccomp(#[from] seccomp::Error),
     #[error(transparent)]
     Confine(#[from] confine::Error),
     #[error(transparent)]
@@ -139,6 +141,11 @@ fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathB
     // Last, so that nothing opened above is missed (the channel's end too: its closing
     // on exec is the parent's EOF); before the fork of --init too.
     fds::close_on_exec()?;
+    // The filter comes last: every step above may need what it denies (mount, sethostname).
+    // Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+    if !spec.filters.is_empty() {
+        timer.time("seccomp", || seccomp::install(&spec.filters))?;
+    }
     Ok(path)
 }
 

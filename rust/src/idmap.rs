@@ -90,6 +90,7 @@ pub fn write(pid: Pid, uid: u32, gid: u32, uid_maps: &[IdMap], gid_maps: &[IdMap
     }
     write_map(pid, "gid", gid_plan, gid_maps)
 }
+// end slide
 
 fn write_map(pid: Pid, kind: &str, plan: Plan, maps: &[IdMap]) -> Result<(), Error> {
     match plan {
@@ -97,7 +98,6 @@ fn write_map(pid: Pid, kind: &str, plan: Plan, maps: &[IdMap]) -> Result<(), Err
         Plan::Direct | Plan::Root => write_proc(pid, &format!("{kind}_map"), &map_lines(maps)),
     }
 }
-// end slide
 
 /// Writes /proc/PID/FILE; errors read `writing setgroups: ...`, `writing uid map: ...`.
 fn write_proc(pid: Pid, file: &str, text: &str) -> Result<(), Error> {

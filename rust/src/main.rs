@@ -20,6 +20,7 @@ mod parent;
 mod reaper;
 mod rootfs;
 mod sealed;
+mod seccomp;
 mod signals;
 mod spec;
 mod terminal;
@@ -41,6 +42,8 @@ enum Error {
     Sealed(#[from] sealed::Error),
     #[error(transparent)]
     Run(#[from] parent::Error),
+    #[error(transparent)]
+    Seccomp(#[from] seccomp::Error),
 }
 
 fn main() {
@@ -66,6 +69,10 @@ fn run(started: Instant) -> Result<i32, Error> {
         Action::Help(text) => {
             let _ = io::stdout().write_all(text.as_bytes());
         }
+        Action::DumpSeccomp(profile) => {
+            let filters = seccomp::load(&profile)?;
+            let _ = seccomp::dump(&mut io::stdout().lock(), &filters);
+        }
         Action::Version => {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
@@ -88,7 +95,7 @@ fn report(err: &Error) -> i32 {
             let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
             errs::FAILED
         }
-        Error::Sealed(_) => errs::FAILED,
+        Error::Sealed(_) | Error::Seccomp(_) => errs::FAILED,
         Error::Run(err) => err.code(),
     }
 }

@@ -65,6 +65,8 @@ pub enum Error {
     #[error(transparent)]
     Cgroups(#[from] cgroups::Error),
     #[error(transparent)]
+    Seccomp(#[from] crate::seccomp::Error),
+    #[error(transparent)]
     Channel(#[from] channel::Error),
     #[error(transparent)]
     Terminal(#[from] terminal::Error),
@@ -91,6 +93,16 @@ const STACK_SIZE: usize = 1 << 20;
 /// exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const NO_PID_WARNING: &str =
     "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc";
+
+/// Printed when root runs mvrc and the container's uid 0 is the host's: no user
+/// namespace, or root mapped to root (the default map for root is 0:0:1).
+const ROOT_WARNING: &str = "mvrc: warning: container root is host root: run as a user, or map a subuid range";
+
+/// Whether uid 0 in the container is uid 0 on the host.
+fn host_root(spec: &Spec) -> bool {
+    !spec.namespaces.contains("user")
+        || spec.uid_maps.iter().any(|m| m.container == 0 && m.host == 0 && m.size > 0)
+}
 
 /// Runs the container described by `spec`; returns the exit status for mvrc.
 pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
@@ -131,6 +143,11 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
     }
     let master = wait_for_exec(&parent_end, child, spec.tty)?;
     timer.step("ready", started);
+    // Once COMMAND runs (a full stderr may hold us here, never the container's start).
+    if geteuid().is_root() && host_root(&spec) {
+        // One write: the container's own stderr lines may be arriving meanwhile.
+        let _ = std::io::stderr().write_all(format!("{ROOT_WARNING}\n").as_bytes());
+    }
     // Dropped last, on every way out: the caller's terminal as it was.
     let mut relay = match master.map(Relay::attach).transpose() {
         Ok(relay) => relay,

@@ -105,3 +105,39 @@ func TestMarkdownShowsWarnings(t *testing.T) {
 		t.Errorf("results.md lacks %q:\n%s", want, md.String())
 	}
 }
+
+// A chart names what was not measured, labels each dot with its median, has no title of its
+// own, and is set in the slides' sans font.
+func TestChartReadsOnASlide(t *testing.T) {
+	path, err := Chart(t.TempDir(), report(t).Results, results.Figures[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := string(data)
+	for _, want := range []string{">not measured: crun (", ">4.14<", "font-family:Liberation Sans"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("%s: no %q", path, want)
+		}
+	}
+	for _, unwanted := range []string{results.Figures[0].Title + "<", "font-family:Liberation Serif"} {
+		if strings.Contains(svg, unwanted) {
+			t.Errorf("%s: %q", path, unwanted)
+		}
+	}
+}
+
+func TestLogTicks(t *testing.T) {
+	var labels []string
+	for _, tick := range (logTicks{}).Ticks(1.7, 240) {
+		if tick.Label != "" {
+			labels = append(labels, tick.Label)
+		}
+	}
+	if got, want := strings.Join(labels, " "), "2 5 10 20 50 100 200"; got != want {
+		t.Errorf("labels %q, want %q", got, want)
+	}
+}

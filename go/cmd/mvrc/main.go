@@ -18,6 +18,7 @@ import (
 	"mvrc/internal/cli"
 	"mvrc/internal/errs"
 	"mvrc/internal/parent"
+	"mvrc/internal/seccomp"
 )
 
 // The child stage runs from init, where the runtime still holds the main goroutine on the
@@ -46,6 +47,14 @@ func run(start time.Time) int {
 	})
 	if err != nil {
 		return report(err)
+	}
+	if result.DumpSeccomp != "" {
+		filter, err := seccomp.Load(result.DumpSeccomp)
+		if err != nil {
+			return report(err)
+		}
+		seccomp.Dump(os.Stdout, filter)
+		return 0
 	}
 	if result.Print != "" {
 		fmt.Print(result.Print)

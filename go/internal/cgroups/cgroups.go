@@ -19,19 +19,26 @@ import (
 // root is where cgroup v2 is mounted.
 const root = "/sys/fs/cgroup"
 
+// Delegated is where the container's cgroup goes, checked to be delegated for every limit
+// asked for: the PARENT of the caller's own cgroup.
+type Delegated struct{ dir string }
+
 // Cgroup is the per-container cgroup the parent made; Remove deletes it.
 type Cgroup struct{ dir string }
 
 // Check finds where the container's cgroup goes and makes sure every limit asked for can be
-// set there, before any namespace is created. It returns that directory: the PARENT of the
-// caller's own cgroup. The caller's cgroup holds processes (mvrc, its shell), and the kernel
+// set there, before any namespace is created; nil when no limit is asked for. It is the
+// PARENT of the caller's own cgroup. The caller's cgroup holds processes (mvrc, its shell), and the kernel
 // lets only a cgroup without processes hand controllers to children ("no internal
 // processes"); in a delegated subtree (user@UID.service/app.slice) processes sit in leaves,
 // so the container's cgroup is a sibling of the caller's.
-func Check(l spec.Limits) (string, error) {
+func Check(l spec.Limits) (*Delegated, error) {
 	flag, controllers := wanted(l)
-	refuse := func(reason error) (string, error) {
-		return "", errs.Failf("%s needs a delegated cgroup v2: %w", flag, reason)
+	if flag == "" {
+		return nil, nil
+	}
+	refuse := func(reason error) (*Delegated, error) {
+		return nil, errs.Failf("%s needs a delegated cgroup v2: %w", flag, reason)
 	}
 	var fs unix.Statfs_t
 	if err := unix.Statfs(root, &fs); err != nil || fs.Type != unix.CGROUP2_SUPER_MAGIC {
@@ -58,13 +65,13 @@ func Check(l spec.Limits) (string, error) {
 			return refuse(fmt.Errorf("the %s controller is not delegated", c))
 		}
 	}
-	return dir, nil
+	return &Delegated{dir: dir}, nil
 }
 
-// Enter makes mvrc-PID under parent, writes the limits and moves pid in, before the child
-// goes on, so that nothing it runs escapes the limits.
-func Enter(parent string, pid int, l spec.Limits) (*Cgroup, error) {
-	g := &Cgroup{dir: filepath.Join(parent, fmt.Sprintf("mvrc-%d", pid))}
+// Enter makes mvrc-PID beside the caller's cgroup, writes the limits and moves pid in,
+// before the child goes on, so that nothing it runs escapes the limits.
+func (d *Delegated) Enter(pid int, l spec.Limits) (*Cgroup, error) {
+	g := &Cgroup{dir: filepath.Join(d.dir, fmt.Sprintf("mvrc-%d", pid))}
 	if err := os.Mkdir(g.dir, 0o755); err != nil {
 		return nil, errs.Failf("cgroup %s: %w", g.dir, err)
 	}

@@ -82,7 +82,6 @@ func (p *ParentEnd) SendMapped(size *unix.Winsize) error {
 	return send(p.fd, msg)
 }
 
-// slide: channel
 // SendSpec hands the child its whole configuration; it never sees the user's command line.
 func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	data, err := s.MarshalBinary()
@@ -97,6 +96,7 @@ func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 	return send(p.fd, []byte{msgSpec})
 }
 
+// slide: channel
 // WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
 // its line and exit code).
 func (p *ParentEnd) WaitExec() error {
@@ -178,6 +178,7 @@ func (c *ChildEnd) WaitMapped() (*unix.Winsize, error) {
 	return &unix.Winsize{Row: u(0), Col: u(1), Xpixel: u(2), Ypixel: u(3)}, nil
 }
 
+// slide: pty
 // SendTerminal hands the pty's master to the parent: only a descriptor passed over the
 // socket crosses from the container's devpts to the host.
 func (c *ChildEnd) SendTerminal(master int) error {
@@ -186,6 +187,8 @@ func (c *ChildEnd) SendTerminal(master int) error {
 	}
 	return nil
 }
+
+// end slide
 
 // SendError hands a setup failure to the parent, which prints its line and exits with its
 // code. Nothing is left to do if the parent is gone: the child exits anyway.

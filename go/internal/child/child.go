@@ -24,6 +24,7 @@ import (
 	"mvrc/internal/reaper"
 	"mvrc/internal/rootfs"
 	"mvrc/internal/sealed"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
 	"mvrc/internal/terminal"
 )
@@ -136,6 +137,13 @@ func setup(s *spec.Spec, ch *channel.ChildEnd, size *unix.Winsize) (string, erro
 	// exec is the parent's EOF); before the fork of --init too.
 	if err := fds.CloseOnExec(); err != nil {
 		return "", err
+	}
+	// The filter comes last: every step above may need what it denies (mount, sethostname).
+	// Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
+	if len(s.Filter) > 0 {
+		if err := timer.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
+			return "", err
+		}
 	}
 	return path, nil
 }

@@ -19,6 +19,9 @@ import (
 type Result struct {
 	Spec  *spec.Spec
 	Print string
+	// DumpSeccomp is the profile of the hidden `mvrc debug seccomp [PROFILE]`, which prints
+	// the compiled filter for the cross-twin test (design.md, "Seccomp").
+	DumpSeccomp string
 }
 
 // Caller is what parsing needs to know about the host side: its environment, ids, hostname.
@@ -46,6 +49,8 @@ func Parse(args []string, caller Caller) (Result, error) {
 			return printing(runUsage, args[2:])
 		}
 		return Result{}, errs.Usagef("unknown help topic %q", args[1])
+	case "debug":
+		return parseDebug(args[1:])
 	}
 	return Result{}, errs.Usagef("unknown command %q", args[0])
 }
@@ -58,12 +63,26 @@ func printing(text string, extra []string) (Result, error) {
 	return Result{Print: text}, nil
 }
 
+// parseDebug reads the hidden `debug seccomp [PROFILE]`.
+func parseDebug(args []string) (Result, error) {
+	switch {
+	case len(args) == 0 || args[0] != "seccomp":
+		return Result{}, errs.Usagef("unknown command %q", "debug")
+	case len(args) == 1:
+		return Result{DumpSeccomp: "default"}, nil
+	case len(args) == 2:
+		return Result{DumpSeccomp: args[1]}, nil
+	}
+	return Result{}, errs.Usagef("unexpected argument %q", args[2])
+}
+
 // options are the raw values of run's flags, checked in build in the order of SPEC's table.
 type options struct {
 	ns, hostname, workdir, user, memory, pids, cpus, pidFile string
 	env, uidMaps, gidMaps, binds, tmpfs                      []string
 	readOnly, overlay, chroot, init, interactive, tty, debug switchFlag
 	help                                                     helpFlag
+	seccomp                                                  string
 }
 
 func parseRun(args []string, caller Caller) (Result, error) {
@@ -85,6 +104,7 @@ func parseRun(args []string, caller Caller) (Result, error) {
 	fs.StringVar(&o.pids, "pids", "", "")
 	fs.StringVar(&o.cpus, "cpus", "", "")
 	fs.StringVar(&o.pidFile, "pid-file", "", "")
+	fs.StringVar(&o.seccomp, "seccomp", "default", "")
 	switches := []struct {
 		name, short string
 		value       pflag.Value
@@ -190,6 +210,9 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.seccomp == "" {
+		return nil, errs.Usagef("invalid --seccomp \"\": want default, unconfined or a file")
+	}
 	if fs.NArg() < 2 {
 		return nil, errs.Usagef("run needs ROOTFS and COMMAND")
 	}
@@ -198,7 +221,7 @@ func build(o *options, fs *pflag.FlagSet, caller Caller) (*spec.Spec, error) {
 		Env: env, Workdir: o.workdir, User: user, UIDMaps: uidMaps, GIDMaps: gidMaps,
 		Binds: binds, Tmpfs: tmpfs, ReadOnly: bool(o.readOnly),
 		Overlay: bool(o.overlay), Chroot: bool(o.chroot), Init: bool(o.init),
-		TTY: bool(o.tty), PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits,
+		TTY: bool(o.tty), PidFile: o.pidFile, Debug: bool(o.debug), Limits: limits, Seccomp: o.seccomp,
 	}, nil
 }
 

@@ -49,6 +49,7 @@ Options:
       --pids N             process limit; needs a delegated cgroup v2 (default none)
       --cpus N             CPU limit, e.g. 0.5; needs a delegated cgroup v2 (default none)
       --pid-file FILE      write the host PID of the container's PID 1 to FILE (default none)
+      --seccomp PROFILE    system-call filter: default (Docker's), unconfined or a policy file (default "default")
       --debug              print each setup step and its duration to stderr (default off)
   -h, --help               show this help
 `

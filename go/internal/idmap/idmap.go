@@ -105,9 +105,8 @@ func Write(pid int, uid, gid uint32, uidMaps, gidMaps []IDMap) error {
 	if gidPlan == Direct {
 		// Since Linux 3.19 (CVE-2014-8989) an unprivileged gid_map needs setgroups
 		// denied first, or the process could drop a group that was denying it access.
-		path := fmt.Sprintf("/proc/%d/setgroups", pid)
-		if err := writeFile(path, "deny"); err != nil {
-			return errs.Failf("writing setgroups: %w", err)
+		if err := writeProc(pid, "setgroups", "deny"); err != nil {
+			return err
 		}
 	}
 	return writeMap(pid, "gid", gidPlan, gidMaps)
@@ -119,23 +118,22 @@ func writeMap(pid int, kind string, p Plan, maps []IDMap) error {
 	if p == Helper {
 		return runHelper("new"+kind+"map", helperArgs(strconv.Itoa(pid), maps))
 	}
-	path := fmt.Sprintf("/proc/%d/%s_map", pid, kind)
-	if err := writeFile(path, mapLines(maps)); err != nil {
-		return errs.Failf("writing %s map: %w", kind, err)
-	}
-	return nil
+	return writeProc(pid, kind+"_map", mapLines(maps))
 }
 
-// writeFile writes a /proc file with plain system calls: os.WriteFile would first set up the
-// runtime's network poller, which a /proc file never uses.
-func writeFile(path, text string) error {
-	fd, err := unix.Open(path, unix.O_WRONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return err
+// writeProc writes /proc/PID/FILE; errors read "writing setgroups: ...", "writing uid map: ...".
+// Plain system calls: os.WriteFile would first set up the runtime's network poller, which a
+// /proc file never uses.
+func writeProc(pid int, file, text string) error {
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/%s", pid, file), unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err == nil {
+		_, err = unix.Write(fd, []byte(text))
+		_ = unix.Close(fd)
 	}
-	defer unix.Close(fd)
-	_, err = unix.Write(fd, []byte(text))
-	return err
+	if err != nil {
+		return errs.Failf("writing %s: %w", strings.ReplaceAll(file, "_", " "), err)
+	}
+	return nil
 }
 
 // runHelper runs newuidmap/newgidmap. Its failure reads "ERRNO TEXT" when it cannot start,

@@ -32,6 +32,23 @@ import (
 // COMMAND exits, but a SIGKILL gives mvrc no chance to, and no kernel rule ends them.
 const noPidWarning = "mvrc: warning: without the pid namespace, processes COMMAND leaves behind survive a SIGKILL of mvrc"
 
+// rootWarning is printed when root runs mvrc and the container's uid 0 is the host's: no user
+// namespace, or root mapped to root (the default map for root is 0:0:1).
+const rootWarning = "mvrc: warning: container root is host root: run as a user, or map a subuid range"
+
+// hostRoot reports whether uid 0 in the container is uid 0 on the host.
+func hostRoot(s *spec.Spec) bool {
+	if !namespaces.Has(s.Namespaces, "user") {
+		return true
+	}
+	for _, m := range s.UIDMaps {
+		if m.Container == 0 && m.Host == 0 && m.Size > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Run starts the container s and returns its exit status, or the error that stopped it.
 // The child's parent-death signal fires when the thread that cloned it exits, not when the
 // process does: the caller must not run it on a goroutine locked to its thread that may end.
@@ -52,7 +69,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	if made {
 		timer.Report("sealed", copying)
 	}
-	cgroupDir, err := prepare(s)
+	delegated, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
@@ -100,7 +117,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, noPidWarning)
 	}
 
-	cgroup, err := configure(ch, s, pid, cgroupDir, timer)
+	cgroup, err := configure(ch, s, pid, delegated, timer)
 	defer cgroup.Remove() // runs after the wait below, when the cgroup is empty
 	if err != nil {
 		kill(pid)
@@ -111,6 +128,10 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	timer.Step("ready", start)
+	// Once COMMAND runs (a full stderr may hold us here, never the container's start).
+	if os.Geteuid() == 0 && hostRoot(s) {
+		fmt.Fprintln(os.Stderr, rootWarning)
+	}
 	var relay *terminal.Relay
 	var resize func() // nil: SIGWINCH is forwarded like the others
 	if master >= 0 {
@@ -216,7 +237,7 @@ func cloneError(s *spec.Spec, err error) error {
 
 // configure does the parent's half of the setup while the child waits: spec, id maps,
 // cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, timer *debug.Timer) (*cgroups.Cgroup, error) {
+func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, delegated *cgroups.Delegated, timer *debug.Timer) (*cgroups.Cgroup, error) {
 	if err := ch.SendSpec(s); err != nil {
 		return nil, err
 	}
@@ -229,9 +250,9 @@ func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, cgroupDir string, t
 		}
 	}
 	var cgroup *cgroups.Cgroup
-	if s.Limits.Any() {
+	if delegated != nil {
 		err := timer.Time("cgroup", func() (err error) {
-			cgroup, err = cgroups.Enter(cgroupDir, pid, s.Limits)
+			cgroup, err = delegated.Enter(pid, s.Limits)
 			return err
 		})
 		if err != nil {

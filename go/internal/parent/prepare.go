@@ -1,4 +1,5 @@
-// What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
+// What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
+// profile, cgroup delegation.
 
 package parent
 
@@ -9,33 +10,37 @@ import (
 
 	"mvrc/internal/cgroups"
 	"mvrc/internal/errs"
+	"mvrc/internal/seccomp"
 	"mvrc/internal/spec"
 	"mvrc/internal/terminal"
 )
 
 // prepare checks what can be checked before any namespace exists: ROOTFS, bind sources,
-// cgroup delegation. It makes the paths absolute, since the child moves.
-func prepare(s *spec.Spec) (cgroupDir string, err error) {
+// the seccomp profile (compiled here, installed by the child), cgroup delegation. It makes
+// the paths absolute, since the child moves.
+func prepare(s *spec.Spec) (delegated *cgroups.Delegated, err error) {
 	if s.TTY {
 		if err := terminal.Check(); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	if s.Rootfs, err = checkRootfs(s.Rootfs); err != nil {
-		return "", err
+		return nil, err
 	}
 	for i, b := range s.Binds {
 		if _, err := os.Stat(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
+			return nil, errs.Failf("bind source %q: %w", b.Source, err)
 		}
 		if s.Binds[i].Source, err = filepath.Abs(b.Source); err != nil {
-			return "", errs.Failf("bind source %q: %w", b.Source, err)
+			return nil, errs.Failf("bind source %q: %w", b.Source, err)
 		}
 	}
-	if s.Limits.Any() {
-		return cgroups.Check(s.Limits)
+	filter, err := seccomp.Load(s.Seccomp)
+	if err != nil {
+		return nil, err
 	}
-	return "", nil
+	s.Filter = seccomp.Encode(filter)
+	return cgroups.Check(s.Limits)
 }
 
 // checkRootfs resolves ROOTFS to an absolute directory; errors name it as the user wrote it.

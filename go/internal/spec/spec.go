@@ -48,6 +48,10 @@ type Spec struct {
 	PidFile    string        `json:"pid_file"`
 	Debug      bool          `json:"debug"`
 	Limits     Limits        `json:"limits"`
+	Seccomp    string        `json:"seccomp"`
+	// Filter is the compiled --seccomp profile (seccomp.Encode), empty for unconfined: the
+	// parent compiles it before anything starts, the child installs it.
+	Filter []byte `json:"filter,omitempty"`
 }
 
 // User is the identity of COMMAND inside the container.

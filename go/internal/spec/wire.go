@@ -49,6 +49,8 @@ func (s *Spec) MarshalBinary() ([]byte, error) {
 	w.int(s.Limits.Memory)
 	w.int(s.Limits.Pids)
 	w.uint(math.Float64bits(s.Limits.CPUs))
+	w.str(s.Seccomp)
+	w.str(string(s.Filter))
 	return w.buf, nil
 }
 
@@ -67,6 +69,10 @@ func (s *Spec) UnmarshalBinary(data []byte) error {
 	s.ReadOnly, s.Overlay, s.Chroot, s.Init, s.TTY = r.bool(), r.bool(), r.bool(), r.bool(), r.bool()
 	s.PidFile, s.Debug = r.str(), r.bool()
 	s.Limits = Limits{Memory: r.int(), Pids: r.int(), CPUs: math.Float64frombits(r.uint())}
+	s.Seccomp = r.str()
+	if filter := r.str(); filter != "" {
+		s.Filter = []byte(filter)
+	}
 	if r.bad || len(r.buf) != 0 {
 		return errWire
 	}

@@ -18,6 +18,7 @@ var odd = &Spec{
 	Binds:   []Bind{{Source: "/x/d\xff", Destination: "/data", ReadOnly: true}, {Source: "/a", Destination: "/b\xff"}},
 	Tmpfs:   []Tmpfs{{Path: "/t\xff", Size: 64 << 20}}, ReadOnly: true, Chroot: true, Init: true, TTY: true,
 	PidFile: "/run/\xffc.pid", Debug: true, Limits: Limits{Memory: 1 << 40, Pids: 9, CPUs: 0.25},
+	Seccomp: "/p\xff.policy", Filter: []byte{0x20, 0, 0, 0, 4, 0, 0, 0},
 }
 
 func TestWireRoundTrip(t *testing.T) {

@@ -21,6 +21,9 @@ pub enum Action {
     Run(Box<Spec>),
     Help(&'static str),
     Version,
+    /// The hidden `mvrc debug seccomp [PROFILE]`: print the compiled filters for the
+    /// cross-twin test (design.md, "Seccomp").
+    DumpSeccomp(OsString),
 }
 
 /// What the caller brings: its environment, ids and hostname. Parsing is a pure function of it.
@@ -45,6 +48,12 @@ pub fn parse(args: &[OsString], caller: &Caller) -> Result<Action, UsageError> {
             None => Ok(Action::Help(USAGE)),
             Some(topic) if topic == "run" => printing(Action::Help(RUN_USAGE), &rest[1..]),
             Some(topic) => Err(UsageError::UnknownHelpTopic(topic.clone())),
+        },
+        b"debug" => match rest {
+            [topic] if topic == "seccomp" => Ok(Action::DumpSeccomp(crate::seccomp::DEFAULT.into())),
+            [topic, profile] if topic == "seccomp" => Ok(Action::DumpSeccomp(profile.clone())),
+            [topic, _, extra, ..] if topic == "seccomp" => Err(UsageError::UnexpectedArgument(extra.clone())),
+            _ => Err(UsageError::UnknownCommand(command.clone())),
         },
         _ => Err(UsageError::UnknownCommand(command.clone())),
     }
@@ -74,6 +83,7 @@ struct Options {
     pids: Option<OsString>,
     cpus: Option<OsString>,
     pid_file: Option<OsString>,
+    seccomp: Option<OsString>,
     read_only: bool,
     overlay: bool,
     chroot: bool,
@@ -114,6 +124,7 @@ fn parse_run(args: &[OsString], caller: &Caller) -> Result<Action, UsageError> {
             "--pids" => o.pids = Some(value()?),
             "--cpus" => o.cpus = Some(value()?),
             "--pid-file" => o.pid_file = Some(value()?),
+            "--seccomp" => o.seccomp = Some(value()?),
             "--read-only" => o.read_only = flags::switch(&mut parser, &name)?,
             "--overlay" => o.overlay = flags::switch(&mut parser, &name)?,
             "--chroot" => o.chroot = flags::switch(&mut parser, &name)?,
@@ -174,6 +185,10 @@ fn build(o: Options, mut operands: Vec<OsString>, caller: &Caller) -> Result<Spe
     // The pty comes from the container's own devpts, which only a mount namespace has.
     needs_mount("--tty", o.tty, has_mount)?;
     let limits = parse_limits(&o)?;
+    let seccomp = o.seccomp.unwrap_or_else(|| crate::seccomp::DEFAULT.into());
+    if seccomp.is_empty() {
+        return Err(UsageError::invalid("--seccomp", "", "want default, unconfined or a file"));
+    }
     if operands.len() < 2 {
         return Err(UsageError::MissingOperands);
     }
@@ -198,6 +213,8 @@ fn build(o: Options, mut operands: Vec<OsString>, caller: &Caller) -> Result<Spe
         pid_file: o.pid_file.unwrap_or_default(),
         debug: o.debug,
         limits,
+        seccomp,
+        filters: Vec::new(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! What the parent checks before any namespace exists: ROOTFS, bind sources, cgroup delegation.
+//! What the parent checks before any namespace exists: ROOTFS, bind sources, the seccomp
+//! profile, cgroup delegation.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -8,10 +9,11 @@ use std::path::Path;
 use super::Error;
 use crate::errs::errno;
 use crate::spec::{self, Spec};
-use crate::{cgroups, terminal};
+use crate::{cgroups, seccomp, terminal};
 
 /// Checks what can be checked before any namespace exists: ROOTFS, bind
-/// sources, cgroup delegation. Paths become absolute, since the child moves.
+/// sources, the seccomp profile (compiled here, installed by the child), cgroup
+/// delegation. Paths become absolute, since the child moves.
 pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
     if spec.tty {
         terminal::check()?;
@@ -23,6 +25,7 @@ pub fn prepare(spec: &mut Spec) -> Result<Option<cgroups::Delegated>, Error> {
         let absolute = std::path::absolute(&bind.source).map_err(failed)?;
         bind.source = spec::clean(absolute.as_os_str());
     }
+    spec.filters = seccomp::load(&spec.seccomp)?;
     Ok(cgroups::check(&spec.limits)?)
 }
 

@@ -56,6 +56,12 @@ pub struct Spec {
     pub pid_file: OsString,
     pub debug: bool,
     pub limits: Limits,
+    #[cfg_attr(test, serde(with = "crate::vectors::os"))]
+    pub seccomp: OsString,
+    /// The compiled --seccomp profile, empty for unconfined: the parent compiles it before
+    /// anything starts, the child installs it.
+    #[cfg_attr(test, serde(skip))]
+    pub filters: crate::seccomp::Filters,
 }
 
 /// The identity of COMMAND inside the container.

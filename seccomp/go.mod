@@ -1,0 +1,3 @@
+module mvrc/seccomp
+
+go 1.26.0
