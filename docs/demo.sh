@@ -79,6 +79,7 @@ show() {
   printf '%s%s %s%s\n' "$bold" "$(prompt "$who")" "$1" "$plain"
   status=0
   out=$(run_as "$who" "$1" 2>&1) || status=$?
+  out=${out//$'\r'/} # a terminal's line ends, under -t
   [[ -z $out ]] || printf '%s\n' "$out"
   [[ $status == 0 ]] || printf '%s(exit status %s)%s\n' "$dim" "$status" "$plain"
 }
@@ -263,10 +264,10 @@ elif $panes; then
   tmux "${sock[@]}" kill-server 2>/dev/null || true
 else
   say "(tmux not found: both terminals in one; apt-get install tmux for two panes)"
-  cmd="mvrc run --pid-file c.pid rootfs/busybox sh -c 'sleep 1000 & ps; read x'"
+  cmd="mvrc run rootfs/busybox sh -c 'sleep 1000 & echo \"sleep is PID \$!\"; read x'"
   printf '%s%s %s%s\n' "$bold" "$(prompt "$me")" "$cmd" "$plain"
-  HOLD_ECHO="echo" hold_open "$me" "$cmd" 'sleep 1000' || { kill_held; echo "demo: the container did not start" >&2; exit 1; }
-  expect "$held_head" '^ *[0-9]+ +root .*sleep 1000' "sleep inside, run by root"
+  HOLD_ECHO="echo" hold_open "$me" "$cmd" '^sleep is PID' || { kill_held; echo "demo: the container did not start" >&2; exit 1; }
+  expect "$held_head" '^sleep is PID [0-9]+$' "sleep's PID inside"
   say "From a second terminal:"
   for step in "${host_steps[@]}"; do
     [[ $step != P=* ]] || continue

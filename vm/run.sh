@@ -66,7 +66,7 @@ mkdir -p "$root"/{bin,etc,lib/modules,repo/go,repo/rust,repo/rootfs,repo/bench/c
 install -m 755 /bin/busybox "$root/bin/busybox"
 install -m 755 vm/init "$root/init"
 cp "$kdir"/*.ko "$root/lib/modules/"
-cp -r VERSION go.work testdata "$root/repo/"
+cp -r VERSION go.work testdata seccomp "$root/repo/"
 cp go/mvrc "$root/repo/go/mvrc"
 cp rust/mvrc "$root/repo/rust/mvrc"
 cp -a rootfs/busybox "$root/repo/rootfs/busybox"

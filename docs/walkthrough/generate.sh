@@ -82,13 +82,23 @@ console() {
   page '```' ""
 }
 
+# warnings_first TEXT: TEXT with mvrc's warning lines moved to the top, in their order. mvrc
+# writes them to stderr while the container writes its own output: which comes first varies
+# from run to run, and the page must not.
+warnings_first() {
+  grep -E '^mvrc: warning: ' <<<"$1" || true
+  grep -vE '^mvrc: warning: ' <<<"$1" || true
+}
+
 # run WHO <<'CMD': runs the command line CMD as WHO in the scratch directory and pastes it with
-# its output (stderr included, in order). Sets out and status for the claims.
+# its output (stderr included, in order, but for mvrc's warnings first). Sets out and status for
+# the claims.
 run() {
   local who=$1 cmd
   cmd=$(cat)
   status=0
   out=$(cd "$scratch" && run_as "$who" "$cmd" 2>&1) || status=$?
+  out=$(warnings_first "$out")
   console "$who" "$cmd" "$out" "$status"
 }
 
@@ -108,8 +118,7 @@ hold() {
     failed+=("step $step: no line matching /$ready/ from terminal 1")
   fi
   cd "$repo"
-  out=${held_head}${held_tail}
-  out=${out%$'\n'}
+  out=$(warnings_first "${held_head}${held_tail}")
   status=$held_status
   page "Terminal 1:" ""
   console "$who" "$cmd" "$out" "$status"

@@ -198,10 +198,10 @@ fn receive_fd<'a>(fd: &OwnedFd, buf: &'a mut [u8]) -> Result<(&'a [u8], Option<O
             Err(errno) => return Err(Error::Recv(errno)),
         }
     };
-    match n > buf.len() {
-        true => Err(Error::TooLong),
-        false => Ok((&buf[..n], passed)),
+    if n > buf.len() {
+        return Err(Error::TooLong);
     }
+    Ok((&buf[..n], passed))
 }
 
 /// The descriptor an SCM_RIGHTS message carried, owned from here on.

@@ -39,11 +39,10 @@ func Markdown(w io.Writer, r Report) error {
 		"**bwrap-same-work** is bwrap given the twins' work by its own flags. Each figure is the median " +
 		"of n rounds with its 95%% confidence interval (benchstat's statistics); rounds are interleaved " +
 		"across runtimes in a rotating order, after a warm-up round that is discarded. " +
-		"**× best** is the value over the best runtime's (1.00 is the best): above 1 for times, how many " +
-		"times slower; below 1 for throughput, the fraction of the best. **× floor** is the value over " +
-		"c-floor's: for times, how many times the floor's time a runtime takes (what its work beyond the " +
-		"floor costs); for throughput, the fraction of the floor's rate. A statistics warning (too few " +
-		"rounds, say) follows its table.\n\n")
+		"**× best** and **× floor** say how many times slower a runtime is than the best one and than " +
+		"c-floor, for times and throughput alike: 1.00 is as fast, higher is slower (for throughput, the " +
+		"best's or the floor's rate over the runtime's, which is its time per container over theirs). " +
+		"A statistics warning (too few rounds, say) follows its table.\n\n")
 	p.runtimes(r.Results)
 	p.work(r.Matrix)
 	p.closing(r.Results)
@@ -101,6 +100,14 @@ func (p *printer) work(m *matrix.Matrix) {
 		"entered, from the host: whether the container's root is its mount namespace's root). Mounts are " +
 		"the lines of /proc/self/mountinfo; capabilities are the effective set kept, of all the kernel " +
 		"knows; lo \"down\" means a network namespace without a working loopback.\n\n")
+	measured := false
+	for _, o := range m.Runtimes {
+		measured = measured || o.Work != nil
+	}
+	if !measured {
+		p.f("Not measured in this run (its bench predates the work table): run `just bench`.\n\n")
+		return
+	}
 	p.f("| runtime | namespaces | mounts | /dev entries | /sys | / entered by | capabilities | seccomp | lo |\n")
 	p.f("|:--|:--|--:|--:|:--|:--|--:|:--|:--|\n")
 	for _, o := range m.Runtimes {

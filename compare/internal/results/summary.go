@@ -61,8 +61,8 @@ func Summarize(values []float64) Summary {
 type Row struct {
 	Runtime string
 	Summary Summary
-	Ratio   float64 // value/best: 1 for the best; above 1 (times slower) when lower is better, below 1 (a fraction of the best) when higher is
-	Floor   float64 // value/floor's value (0: no floor in the file): what the row costs over the least a start can do
+	Ratio   float64 // times slower than the best runtime: 1 for the best, higher is slower (times and rates alike)
+	Floor   float64 // times slower than c-floor (0: no floor in the file): what the row costs over the least a start can do
 	Missing string  // not measured: the runtime's reason
 }
 
@@ -91,12 +91,19 @@ func (f *File) Rows(fig Figure) []Row {
 	if values := f.Samples[Key{fig.Bench, f.Get("floor"), fig.Unit}]; len(values) > 0 {
 		floor = Summarize(values).Center
 	}
+	// slower: how many times slower than ref a value is, for times and rates alike.
+	slower := func(c, ref float64) float64 {
+		if fig.Higher {
+			return ref / c
+		}
+		return c / ref
+	}
 	for i := range rows {
 		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && best > 0 {
-			rows[i].Ratio = c / best
+			rows[i].Ratio = slower(c, best)
 		}
 		if c := rows[i].Summary.Center; rows[i].Missing == "" && c > 0 && floor > 0 {
-			rows[i].Floor = c / floor
+			rows[i].Floor = slower(c, floor)
 		}
 	}
 	return rows

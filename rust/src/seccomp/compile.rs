@@ -1,6 +1,6 @@
-// Policy → BPF with seccompiler: one filter per action, since a seccompiler filter has one
-// match action. The kernel runs every filter and keeps the strongest verdict; between two
-// errnos, the one of the newest filter.
+//! Policy → BPF with seccompiler: one filter per action, since a seccompiler filter has one
+//! match action. The kernel runs every filter and keeps the strongest verdict; between two
+//! errnos, the one of the newest filter.
 
 use std::collections::BTreeMap;
 

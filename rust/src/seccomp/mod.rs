@@ -1,6 +1,6 @@
-// The system-call filter: --seccomp's profile (the embedded default, or a file in the same
-// format) becomes BPF in the parent, before anything starts, and the child installs it as its
-// last step before exec.
+//! The system-call filter: --seccomp's profile (the embedded default, or a file in the same
+//! format) becomes BPF in the parent, before anything starts, and the child installs it as its
+//! last step before exec.
 
 mod compile;
 mod policy;
@@ -147,6 +147,79 @@ mod tests {
                     assert_eq!(Some(got), case.want, "{name}");
                 }
                 Err(err) => assert_eq!(Some(err.to_string()), case.error, "{name}"),
+            }
+        }
+    }
+
+    /// The programs generated for both architectures (by the Go twin's compiler) and what
+    /// seccompiler makes of the same policy decide every call alike: run here through a
+    /// small BPF interpreter, with the kernel's rule for several filters.
+    #[test]
+    fn generated_programs_agree_with_seccompiler() {
+        let generated = [
+            ("x86_64", include_bytes!("../../../seccomp/default-x86_64.bpf").as_slice(), 0xc000_003e),
+            ("aarch64", include_bytes!("../../../seccomp/default-aarch64.bpf").as_slice(), 0xc000_00b7),
+        ];
+        for ((name, arch), (file_arch, program, audit)) in syscalls::ARCHES.into_iter().zip(generated) {
+            assert_eq!(name, file_arch);
+            let table = syscalls::Table::load(SYSCALLS, arch);
+            let policy = policy::parse(DEFAULT_POLICY, |n| table.known(n)).unwrap();
+            let compiled = compile::compile(&policy, &table, arch).unwrap();
+            let embedded = vec![decode(program)];
+            let mut allowed = 0;
+            for nr in 0..520u32 {
+                for arg in [0, 8, 40, 0x1_0000_0000, 0x7e02_0000, 0x1000_0000, 0xffff_ffff, u64::MAX] {
+                    let data = seccomp_data(nr, audit, arg);
+                    let (want, got) = (verdict(&embedded, &data), verdict(&compiled, &data));
+                    assert_eq!(want, got, "{name}: nr {nr} arg0 {arg:#x}");
+                    allowed += usize::from(want == 0x7fff_0000 && arg == 0);
+                }
+            }
+            assert!(allowed > 250, "{name}: only {allowed} calls allowed");
+            let foreign = seccomp_data(0, 0x4000_0003, 0); // i386
+            assert_eq!(verdict(&embedded, &foreign), 0x8000_0000, "{name}: another ABI is killed");
+        }
+    }
+
+    /// struct seccomp_data on a little-endian machine, with arg0 set.
+    fn seccomp_data(nr: u32, arch: u32, arg0: u64) -> Vec<u8> {
+        let mut data = Vec::with_capacity(64);
+        data.extend(nr.to_le_bytes());
+        data.extend(arch.to_le_bytes());
+        data.extend(0u64.to_le_bytes());
+        data.extend(arg0.to_le_bytes());
+        data.extend([0u8; 40]);
+        data
+    }
+
+    /// The kernel's verdict over several filters: the newest runs first, the strongest
+    /// action wins (compared as signed), between equal actions the newest filter's.
+    fn verdict(filters: &Filters, data: &[u8]) -> u32 {
+        let action = |r: u32| (r & 0xffff_0000) as i32;
+        filters
+            .iter()
+            .rev()
+            .map(|f| run(f, data))
+            .fold(0x7fff_0000, |v, r| if action(r) < action(v) { r } else { v })
+    }
+
+    /// Classic BPF as seccomp filters use it: word loads, AND, jumps, returns.
+    fn run(program: &[sock_filter], data: &[u8]) -> u32 {
+        let (mut a, mut pc) = (0u32, 0usize);
+        loop {
+            let i = &program[pc];
+            pc += 1;
+            let jump = |holds: bool| usize::from(if holds { i.jt } else { i.jf });
+            match i.code {
+                0x20 => a = u32::from_le_bytes(data[i.k as usize..][..4].try_into().unwrap()),
+                0x54 => a &= i.k,
+                0x05 => pc += i.k as usize,
+                0x15 => pc += jump(a == i.k),
+                0x25 => pc += jump(a > i.k),
+                0x35 => pc += jump(a >= i.k),
+                0x45 => pc += jump(a & i.k != 0),
+                0x06 => return i.k,
+                code => panic!("opcode {code:#x} at {}", pc - 1),
             }
         }
     }

@@ -1,4 +1,4 @@
-// A profile's text → Policy: the default action and the rules, in the file's order.
+//! A profile's text → Policy: the default action and the rules, in the file's order.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -143,10 +143,10 @@ fn parse_rule<'a>(fields: &'a [&'a str]) -> Result<(&'a [&'a str], Vec<Condition
         }
         None => (fields, Vec::new()),
     };
-    match names.is_empty() {
-        true => Err(Problem::MissingName),
-        false => Ok((names, conditions)),
+    if names.is_empty() {
+        return Err(Problem::MissingName);
     }
+    Ok((names, conditions))
 }
 
 /// Reads `argN == V`, `argN != V` or `argN & MASK == V`.
@@ -180,10 +180,10 @@ fn parse_value(text: &str) -> Option<u64> {
         Some(hex) => (hex, 16),
         None => (text, 10),
     };
-    match !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)) {
-        true => u64::from_str_radix(digits, radix).ok(),
-        false => None,
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return None;
     }
+    u64::from_str_radix(digits, radix).ok()
 }
 
 impl fmt::Display for Action {

@@ -1,4 +1,4 @@
-// The table of system call names and numbers (seccomp/syscalls.txt), for one architecture.
+//! The table of system call names and numbers (seccomp/syscalls.txt), for one architecture.
 
 use std::collections::HashMap;
 
@@ -10,14 +10,15 @@ pub struct Arch {
     column: usize,
 }
 
+/// The architectures a filter is built for, by name (std::env::consts::ARCH).
+pub const ARCHES: [(&str, Arch); 2] = [
+    ("x86_64", Arch { target: seccompiler::TargetArch::x86_64, column: 1 }),
+    ("aarch64", Arch { target: seccompiler::TargetArch::aarch64, column: 2 }),
+];
+
 /// The architecture mvrc runs on; None on any other.
 pub fn native() -> Option<Arch> {
-    use seccompiler::TargetArch;
-    match std::env::consts::ARCH {
-        "x86_64" => Some(Arch { target: TargetArch::x86_64, column: 1 }),
-        "aarch64" => Some(Arch { target: TargetArch::aarch64, column: 2 }),
-        _ => None,
-    }
+    ARCHES.iter().find(|(name, _)| *name == std::env::consts::ARCH).map(|(_, arch)| *arch)
 }
 
 /// Names → numbers on one architecture; a name listed with "-" for it is known but absent.

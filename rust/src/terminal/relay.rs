@@ -1,4 +1,4 @@
-// The parent's half of -t: the caller's terminal in raw mode, joined to the pty's master.
+//! The parent's half of -t: the caller's terminal in raw mode, joined to the pty's master.
 
 use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
