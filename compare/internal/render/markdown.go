@@ -100,6 +100,14 @@ func (p *printer) work(m *matrix.Matrix) {
 		"entered, from the host: whether the container's root is its mount namespace's root). Mounts are " +
 		"the lines of /proc/self/mountinfo; capabilities are the effective set kept, of all the kernel " +
 		"knows; lo \"down\" means a network namespace without a working loopback.\n\n")
+	measured := false
+	for _, o := range m.Runtimes {
+		measured = measured || o.Work != nil
+	}
+	if !measured {
+		p.f("Not measured in this run (its bench predates the work table): run `just bench`.\n\n")
+		return
+	}
 	p.f("| runtime | namespaces | mounts | /dev entries | /sys | / entered by | capabilities | seccomp | lo |\n")
 	p.f("|:--|:--|--:|--:|:--|:--|--:|:--|:--|\n")
 	for _, o := range m.Runtimes {

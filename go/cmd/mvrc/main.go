@@ -30,8 +30,7 @@ func init() {
 	}
 }
 
-// The parent locks no thread: its child's parent-death signal fires when the thread that
-// cloned it ends, and the Go runtime ends a thread only when a goroutine locked to it exits.
+// The parent locks its thread only from the clone on (parent.Run says why).
 func main() {
 	start := time.Now()
 	os.Exit(run(start))

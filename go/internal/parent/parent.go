@@ -50,8 +50,6 @@ func hostRoot(s *spec.Spec) bool {
 }
 
 // Run starts the container s and returns its exit status, or the error that stopped it.
-// The child's parent-death signal fires when the thread that cloned it exits, not when the
-// process does: the caller must not run it on a goroutine locked to its thread that may end.
 func Run(s *spec.Spec, start time.Time) (int, error) {
 	// One P: the parent mostly waits (for the child, then for COMMAND), and with a single P
 	// the runtime starts fewer threads to run goroutines in parallel: fewer to start, to hold
@@ -101,6 +99,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		return 0, err
 	}
 	defer ch.Close()
+	// From the clone on, the main goroutine keeps its thread, the one that clones and the one
+	// that waits. The kernel sends the child its parent-death signal when the cloning thread
+	// exits; were another thread waiting, a SIGKILL of mvrc could let it reap the dying child
+	// before mvrc itself is gone, and the caller would never see the container's end.
+	runtime.LockOSThread()
 	var pid int
 	err = timer.Time("clone", func() (err error) {
 		pid, err = startChild(s, childEnd, exe)
