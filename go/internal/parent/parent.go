@@ -149,6 +149,12 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
 	// cost another round trip to the signal thread.
 	go signals.Forward(caught, pid, resize)
+	if relay != nil {
+		if err := relay.Wait(pid); err != nil {
+			kill(pid)
+			return 0, err
+		}
+	}
 	status := wait(pid)
 	if orphans {
 		killOrphans()

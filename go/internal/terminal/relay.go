@@ -3,10 +3,6 @@ package terminal
 // The parent's half of -t: the caller's terminal in raw mode, joined to the pty's master.
 
 import (
-	"os"
-	"sync"
-	"time"
-
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
@@ -31,82 +27,114 @@ func Size() *unix.Winsize {
 	return ws
 }
 
-// Relay copies the caller's keystrokes to the master and the master's output to stdout, one
-// goroutine each, both blocked in the kernel (the poller for the master) while idle.
+// Relay is the caller's terminal in raw mode, joined to the master. One poll(2) waits for a
+// key, for output and for COMMAND's end (a pidfd), on the calling goroutine: no thread of
+// its own, no spinning, and the same loop as the Rust twin's.
 type Relay struct {
-	master  *os.File
-	fd      int // master's descriptor; master.Fd() would make it blocking again
-	saved   *term.State
-	restore sync.Once
-	done    chan struct{} // closed when output has copied the last byte
-	broken  bool          // stdout failed: output is read and dropped, so COMMAND never blocks
+	master     int
+	saved      *term.State
+	pending    []byte // keys read but not yet taken by the master
+	stdinOpen  bool
+	masterOpen bool
+	broken     bool // stdout failed: output is read and dropped, so COMMAND never blocks
+	restored   bool
 }
 
 // Attach puts the caller's terminal in raw mode (every key, ^C and ^Z included, goes to the
-// container as a byte) and starts copying. fd is the master received from the child.
-func Attach(fd int) (*Relay, error) {
-	// Non-blocking, so the runtime's poller waits for it instead of a thread.
-	if err := unix.SetNonblock(fd, true); err != nil {
+// container as a byte); Restore puts it back. master is the fd received from the child.
+func Attach(master int) (*Relay, error) {
+	// Non-blocking: a master that takes no more input must not stop the output.
+	if err := unix.SetNonblock(master, true); err != nil {
 		return nil, errs.Failf("terminal: %w", err)
 	}
 	saved, err := term.MakeRaw(0)
 	if err != nil {
 		return nil, errs.Failf("terminal: raw mode: %w", err)
 	}
-	r := &Relay{master: os.NewFile(uintptr(fd), "ptmx"), fd: fd, saved: saved, done: make(chan struct{})}
+	r := &Relay{master: master, saved: saved, stdinOpen: true, masterOpen: true}
 	r.Resize() // the size may have changed since the child set it
-	go r.input()
-	go r.output()
 	return r, nil
 }
 
 // Resize gives the pty the caller's window size; the kernel then sends SIGWINCH to the
 // container's foreground job. Called on every SIGWINCH mvrc gets.
-func (r *Relay) Resize() { _ = unix.IoctlSetWinsize(r.fd, unix.TIOCSWINSZ, Size()) }
+func (r *Relay) Resize() { _ = unix.IoctlSetWinsize(r.master, unix.TIOCSWINSZ, Size()) }
 
-// Finish takes the output that is left once COMMAND has exited, then restores the caller's
-// terminal. The deadline only wakes output from its wait; it reads on until the master is
-// empty.
+// Restore puts the caller's terminal back exactly as it was; safe to call more than once.
+func (r *Relay) Restore() {
+	if !r.restored {
+		r.restored = true
+		_ = term.Restore(0, r.saved)
+	}
+}
+
+// Wait copies keys and output until the process pid (the container's PID 1) has exited.
+func (r *Relay) Wait(pid int) error {
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		return errs.Failf("terminal: pidfd_open: %w", err)
+	}
+	defer unix.Close(pidfd)
+	for {
+		// A side that is done is left out: poll reports its hang-up whatever it is asked,
+		// and would never block again. Keys are read only once the master took the last.
+		fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+		var onMaster int16
+		if r.masterOpen {
+			onMaster |= unix.POLLIN
+		}
+		if len(r.pending) > 0 {
+			onMaster |= unix.POLLOUT
+		}
+		if onMaster != 0 {
+			fds = append(fds, unix.PollFd{Fd: int32(r.master), Events: onMaster})
+		}
+		readKeys := r.stdinOpen && len(r.pending) == 0
+		if readKeys {
+			fds = append(fds, unix.PollFd{Fd: 0, Events: unix.POLLIN})
+		}
+		if _, err := unix.Poll(fds, -1); err == unix.EINTR {
+			continue
+		} else if err != nil {
+			return errs.Failf("terminal: poll: %w", err)
+		}
+		var out, keys int16
+		if onMaster != 0 {
+			out = fds[1].Revents
+		}
+		if readKeys {
+			keys = fds[len(fds)-1].Revents
+		}
+		if out&(unix.POLLIN|unix.POLLHUP|unix.POLLERR) != 0 && r.masterOpen {
+			r.masterOpen = !r.copyOut()
+		}
+		if out&unix.POLLOUT != 0 {
+			r.copyIn()
+		}
+		if keys != 0 {
+			r.readKeys()
+		}
+		if fds[0].Revents != 0 {
+			return nil
+		}
+	}
+}
+
+// Finish takes the output that is left once COMMAND has exited (every slave is closed
+// then: the kernel hands out what they wrote, then says EIO), and restores the terminal.
 func (r *Relay) Finish() {
-	_ = r.master.SetReadDeadline(time.Now())
-	<-r.done
+	if r.masterOpen {
+		r.copyOut()
+	}
 	r.Restore()
 }
 
-// Restore puts the caller's terminal back exactly as it was; safe to call more than once.
-func (r *Relay) Restore() { r.restore.Do(func() { _ = term.Restore(0, r.saved) }) }
-
-func (r *Relay) input() {
-	buf := make([]byte, 32<<10)
-	for {
-		n, err := os.Stdin.Read(buf)
-		if n > 0 {
-			if _, err := r.master.Write(buf[:n]); err != nil {
-				return
-			}
-		}
-		if err != nil {
-			return // the caller's terminal is gone; COMMAND sees no more input
-		}
-	}
-}
-
-func (r *Relay) output() {
-	defer close(r.done)
-	raw, err := r.master.SyscallConn()
-	if err != nil {
-		return
-	}
-	buf := make([]byte, 64<<10)
-	_ = raw.Read(func(fd uintptr) bool { return r.copyOut(int(fd), buf) })
-	_ = raw.Control(func(fd uintptr) { r.copyOut(int(fd), buf) })
-}
-
 // copyOut copies what the master holds to stdout. It says true when the master is done:
-// EIO once every slave is closed (the kernel first hands out what they wrote).
-func (r *Relay) copyOut(fd int, buf []byte) bool {
+// EIO once every slave is closed.
+func (r *Relay) copyOut() bool {
+	var buf [64 << 10]byte
 	for {
-		n, err := unix.Read(fd, buf)
+		n, err := unix.Read(r.master, buf[:])
 		switch {
 		case n > 0:
 			r.write(buf[:n])
@@ -131,5 +159,29 @@ func (r *Relay) write(p []byte) {
 		default:
 			p = p[n:]
 		}
+	}
+}
+
+// copyIn hands pending keys to the master, as many as it takes now.
+func (r *Relay) copyIn() {
+	n, err := unix.Write(r.master, r.pending)
+	switch {
+	case err == unix.EINTR, err == unix.EAGAIN:
+	case err != nil:
+		r.pending = r.pending[:0]
+	default:
+		r.pending = r.pending[n:]
+	}
+}
+
+func (r *Relay) readKeys() {
+	var buf [32 << 10]byte
+	n, err := unix.Read(0, buf[:])
+	switch {
+	case n > 0:
+		r.pending = append(r.pending, buf[:n]...)
+	case err == unix.EINTR, err == unix.EAGAIN:
+	default:
+		r.stdinOpen = false // the caller's terminal is gone
 	}
 }
