@@ -72,7 +72,7 @@ func resetSignals() {
 }
 
 // DefaultIgnored sets every ignored signal back to SIG_DFL: execve keeps a signal ignored,
-// and the caller may have ignored any (nohup, a shell's `trap ''`); the Go runtime leaves
+// and the caller may have ignored any (nohup, a shell's trap with an empty action); the Go runtime leaves
 // SIGHUP, SIGINT, SIGTSTP, SIGTTIN and SIGTTOU ignored when it found them so. Caught signals
 // are left alone: execve (and ForkExec's child) sets them back to SIG_DFL itself, and the Go
 // runtime of --init's PID 1, which goes on running after this, needs its handlers.
