@@ -20,9 +20,9 @@ say() { echo "test-vm: $*"; }
 # this kernel too (hostname, PID 1, id maps, read-only root, exit codes, usage errors, signals).
 # `vm/run.sh .` runs the whole suite; only the cases that compile probes at run time (gcc, go)
 # cannot pass in the guest.
-tests=${1:-'^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupRemoved|TestCgroupRemovedWithoutPidNamespace|TestContainerSees|TestFlags|TestExitStatus|TestUsageErrors|TestVersionAndHelp|TestPidFileOnInheritedFd|TestKilledFromHost|TestKilledMvrcLeavesNoContainer)$'}
+tests=${1:-'^(TestLimits|TestMemoryLimit|TestPidsLimit|TestPidsFloor|TestCPULimit|TestCgroupRemoved|TestCgroupRemovedWithoutPidNamespace|TestContainerSees|TestFlags|TestExitStatus|TestUsageErrors|TestVersionAndHelp|TestPidFileOnInheritedFd|TestKilledFromHost|TestKilledMvrcLeavesNoContainer)$'}
 # The refused run: the same limits from a cgroup the test user was not given.
-refused_tests='^(TestLimits|TestMemoryLimit|TestPidsLimit|TestCPULimit|TestCgroupRemoved|TestCgroupRemovedWithoutPidNamespace)$'
+refused_tests='^(TestLimits|TestMemoryLimit|TestPidsLimit|TestPidsFloor|TestCPULimit|TestCgroupRemoved|TestCgroupRemovedWithoutPidNamespace)$'
 
 cache=$repo/vm/cache
 work=$cache/work

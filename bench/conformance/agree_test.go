@@ -63,7 +63,7 @@ var agreeCases = []struct {
 	{"debug", run(o("--debug"), "true"), nil},
 	{"memory", run(o("--memory", "1g"), "true"), nil},
 	{"memory invalid", run(o("--memory", "1t"), "true"), nil},
-	{"pids", run(o("--pids", "5"), "true"), nil},
+	{"pids", run(o("--pids", "16"), "true"), nil},
 	{"pids invalid", run(o("--pids", "-5"), "true"), nil},
 	{"cpus", run(o("--cpus", "1.5"), "true"), nil},
 	{"cpus invalid", run(o("--cpus", "1,5"), "true"), nil},

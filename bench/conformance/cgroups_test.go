@@ -91,7 +91,7 @@ func TestLimits(t *testing.T) {
 	}{
 		{"memory", "--memory", "64m", "memory.max", "67108864"},
 		{"memory takes a suffix", "--memory", "16384K", "memory.max", "16777216"},
-		{"pids", "--pids", "10", "pids.max", "10"},
+		{"pids", "--pids", "16", "pids.max", "16"},
 		{"cpus", "--cpus", "0.5", "cpu.max", "50000 100000"},
 		{"cpus quota is truncated", "--cpus", "1.333333", "cpu.max", "133333 100000"},
 	}
@@ -151,6 +151,22 @@ func TestPidsLimit(t *testing.T) {
 			tcase{args: runSh(o("--pids", "20", "--pid-file", pidFile), script), code: 2, stdout: want.String(),
 				stderr: "sh: can't fork: Resource temporarily unavailable\n"}.check(t, st, twin)
 			removed(t, containerCgroup(t, parent, pidFile))
+		})
+	})
+}
+
+// TestPidsFloor: at the floor (--pids 16, spec.MinPids) both twins start COMMAND, with and
+// without --init, and a COMMAND that forks until the cgroup is full gets EAGAIN, never a Go
+// crash report from mvrc's child or init. Below it both refuse alike (TestUsageErrors): the Go
+// child's runtime threads count against pids.max until execve, and the Go init's all along.
+func TestPidsFloor(t *testing.T) {
+	fill := `while :; do sleep 1000 & done`
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		limited(t, st, twin, "--pids", "16", func(string) {
+			for _, opts := range [][]string{o("--pids", "16"), o("--pids", "16", "--init")} {
+				tcase{args: run(opts, "echo", "started"), stdout: "started\n"}.check(t, st, twin)
+				tcase{args: runSh(opts, fill), code: 2, stderr: "sh: can't fork: Resource temporarily unavailable\n"}.check(t, st, twin)
+			}
 		})
 	})
 }

@@ -51,6 +51,7 @@ func TestUsageErrors(t *testing.T) {
 		{name: "memory unknown suffix", args: run(o("--memory", "1x"), "true"), code: 125, stderr: usage(`mvrc: invalid --memory "1x": want BYTES with an optional k, m or g suffix`)},
 		{name: "cpus negative", args: run(o("--cpus", "-1"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "-1": want a positive number`)},
 		{name: "pids zero", args: run(o("--pids", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "0": want a positive whole number`)},
+		{name: "pids below the floor", args: run(o("--pids", "3"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "3": want at least 16 (mvrc's own threads count too)`)},
 		{name: "pids fraction", args: run(o("--pids", "1.5"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "1.5": want a positive whole number`)},
 		{name: "cpus invalid", args: run(o("--cpus", "abc"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "abc": want a positive number`)},
 		{name: "cpus zero", args: run(o("--cpus", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "0": want a positive number`)},

@@ -26,6 +26,12 @@ const maxHostname = 64
 // minCPUs is the smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const minCPUs = 0.01
 
+// MinPids is the smallest --pids. pids.max counts threads, and mvrc's own are in the container's
+// cgroup until COMMAND's execve (the Go child: up to 5) and, under --init, all along (the Go
+// init: 5 to 7); below that Go's runtime cannot start a thread and dies with a crash report.
+// One floor for both twins, so that both refuse the same limits (design.md, Go's threads).
+const MinPids = 16
+
 // Spec is everything the child needs; it travels to the child in its wire form (wire.go)
 // over the channel. The JSON tags are for the shared vectors.
 type Spec struct {
@@ -183,11 +189,14 @@ func parseBytes(text string) (int64, bool) {
 	return v << shift, true
 }
 
-// ParsePids reads a positive whole number.
+// ParsePids reads a positive whole number, at least MinPids.
 func ParsePids(text string) (int64, error) {
 	v, err := strconv.ParseInt(text, 10, 64)
 	if err != nil || !isDigits(text) || v < 1 {
 		return 0, errs.Usagef("invalid --pids %q: want a positive whole number", text)
+	}
+	if v < MinPids {
+		return 0, errs.Usagef("invalid --pids %q: want at least %d (mvrc's own threads count too)", text, MinPids)
 	}
 	return v, nil
 }

@@ -25,6 +25,12 @@ const MAX_HOSTNAME: usize = 64;
 /// The smallest --cpus: a quota of 1000µs per 100000µs period, the least cpu.max takes.
 const MIN_CPUS: f64 = 0.01;
 
+/// The smallest `--pids`. pids.max counts threads, and mvrc's own are in the container's
+/// cgroup until COMMAND's execve (the Go child: up to 5) and, under --init, all along (the Go
+/// init: 5 to 7); below that Go's runtime cannot start a thread and dies with a crash report.
+/// One floor for both twins, so that both refuse the same limits (design.md, Go's threads).
+pub const MIN_PIDS: u64 = 16;
+
 /// Everything one `mvrc run` needs, validated; the child reads it from memory. What the
 /// user gave as paths, arguments, environment and hostname stays bytes (OsString): Linux
 /// takes any byte but NUL and "/" in a name, and a lossy conversion would name another file.
@@ -201,12 +207,19 @@ fn parse_bytes(text: &str) -> Option<u64> {
         .filter(|bytes| (1..=i64::MAX as u64).contains(bytes))
 }
 
-/// Parses `--pids`: a whole number of at least 1.
+/// Parses `--pids`: a whole number of at least `MIN_PIDS`.
 pub fn parse_pids(text: &str) -> Result<u64, UsageError> {
-    parse_u64(text)
+    let pids = parse_u64(text)
         .filter(|n| (1..=i64::MAX as u64).contains(n))
-        .ok_or_else(|| UsageError::invalid("--pids", text, "want a positive whole number"))
+        .ok_or_else(|| UsageError::invalid("--pids", text, "want a positive whole number"))?;
+    if pids < MIN_PIDS {
+        return Err(UsageError::invalid("--pids", text, TOO_FEW_PIDS));
+    }
+    Ok(pids)
 }
+
+/// The reason for a `--pids` below `MIN_PIDS` (16, spelled out: `invalid`'s reason is static).
+const TOO_FEW_PIDS: &str = "want at least 16 (mvrc's own threads count too)";
 
 /// Parses `--cpus`: DIGITS or DIGITS.DIGITS, at least 0.01 (no sign, exponent, inf or nan).
 pub fn parse_cpus(text: &str) -> Result<f64, UsageError> {
