@@ -15,10 +15,11 @@ import (
 )
 
 func TestTerminalHangUp(t *testing.T) {
-	// A shell at its prompt with a job in the background, the caller's terminal hung up.
-	// The test's terminal closing sends mvrc SIGHUP (it leads the terminal's session) and
-	// EOF on stdin; either alone must do as much. The shell, PID 1, ignores SIGHUP (a kernel
-	// rule) and ends on the EOF of its hung-up terminal; under --init it dies of the SIGHUP.
+	// A shell with a job in the background, the caller's terminal hung up. The test's
+	// terminal closing sends mvrc SIGHUP (it leads the terminal's session) and EOF on stdin;
+	// either alone must do as much. The shell, PID 1, ignores SIGHUP (a kernel rule) and ends
+	// on the EOF of its hung-up terminal (busybox's ash: with 2 after a job it waited for was
+	// killed); under --init it dies of the SIGHUP, 129.
 	cases := []struct {
 		name   string
 		args   []string
@@ -30,6 +31,9 @@ func TestTerminalHangUp(t *testing.T) {
 		{name: "the terminal closes, under --init", args: shell("--init"), hangUp: (*onPTY).close, code: 129},
 		{name: "SIGHUP to mvrc", args: shell(), hangUp: (*onPTY).hup},
 		{name: "SIGHUP to mvrc, under --init", args: shell("--init"), hangUp: (*onPTY).hup, code: 129},
+		{name: "a job in the foreground, the terminal closes", args: shell(), hangUp: busy((*onPTY).close), code: 2},
+		{name: "a job in the foreground, under --init", args: shell("--init"), hangUp: busy((*onPTY).close), code: 129},
+		{name: "a job in the foreground, SIGHUP to mvrc", args: shell(), hangUp: busy((*onPTY).hup), code: 2},
 		{name: "stdin hangs up", args: shell(), noCtty: true, hangUp: (*onPTY).close},
 		{name: "stdin hangs up, under --init", args: shell("--init"), noCtty: true, hangUp: (*onPTY).close, code: 129},
 	}
@@ -87,6 +91,16 @@ func (p *onPTY) close() {
 	p.mu.Unlock()
 	if err := p.master.Close(); err != nil {
 		p.t.Fatal(err)
+	}
+}
+
+// busy runs a job in the foreground first, so that the shell waits for it, not for keys:
+// the job's SIGHUP ends it, and the shell, on EOF, with the job's status.
+func busy(hangUp func(p *onPTY)) func(p *onPTY) {
+	return func(p *onPTY) {
+		p.typed("sh -c 'echo go; exec sleep 1000'\r")
+		p.expect(`\r\ngo\r\n`)
+		hangUp(p)
 	}
 }
 

@@ -86,14 +86,20 @@ func (r *Relay) HangUp() {
 // connection drops: it closes the master. The kernel then hangs up the container's terminal
 // (SIGHUP and SIGCONT to the leader of its session, COMMAND; EOF to reads, EIO to writes),
 // and Wait goes on until COMMAND has ended, as always. Keys still pending are dropped.
+// The foreground job gets SIGHUP too, as when a session's leader dies of it: a shell that
+// is the container's PID 1 does not (a kernel rule), and would wait for its job forever.
 func (r *Relay) hangUp() {
 	if r.master < 0 {
 		return
 	}
+	job, err := unix.IoctlGetInt(r.master, unix.TIOCGPGRP) // a host pid: we are outside
 	r.mu.Lock()
 	_ = unix.Close(r.master)
 	r.master = -1
 	r.mu.Unlock()
+	if err == nil && job > 0 {
+		_ = unix.Kill(-job, unix.SIGHUP)
+	}
 	r.masterOpen, r.stdinOpen, r.pending = false, false, nil
 }
 

@@ -8,8 +8,9 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::pty::Winsize;
 use nix::sys::signal::Signal;
+use nix::sys::signal::killpg;
 use nix::sys::termios::{SetArg, Termios, cfmakeraw, tcgetattr, tcsetattr};
-use nix::unistd::{isatty, read, write};
+use nix::unistd::{isatty, read, tcgetpgrp, write};
 
 use super::{Error, get_window_size, set_window_size};
 use crate::signals::{self, Signals};
@@ -80,9 +81,15 @@ impl Relay {
     /// drops: close the master. The kernel then hangs up the container's terminal (SIGHUP and
     /// SIGCONT to the leader of its session, COMMAND; EOF to reads, EIO to writes), and mvrc
     /// waits until COMMAND has ended, as always. Keys still pending are dropped. Called on
-    /// SIGHUP to mvrc, and when stdin says the caller's terminal is gone.
+    /// SIGHUP to mvrc, and when stdin says the caller's terminal is gone. The foreground job
+    /// gets SIGHUP too, as when a session's leader dies of it: a shell that is the container's
+    /// PID 1 does not (a kernel rule), and would wait for its job forever.
     pub fn hang_up(&mut self) {
+        let job = self.master.as_ref().and_then(|master| tcgetpgrp(master).ok()); // a host pid
         self.master = None;
+        if let Some(job) = job.filter(|job| job.as_raw() > 0) {
+            let _ = killpg(job, Signal::SIGHUP);
+        }
         (self.master_open, self.stdin_open) = (false, false);
         self.pending.clear();
     }
