@@ -85,10 +85,11 @@ p=2; while [ $p -lt $$ ]; do [ -d /proc/1/task/$p ] || { echo "pid $p is not the
 echo first child of pid 1`
 
 // reapScript makes an orphan that re-parents to PID 1 and dies, then waits (boundedly) for
-// no zombie to be left: a PID 1 that does not reap leaves it as Z forever.
+// no zombie to be left: a PID 1 that does not reap leaves it as Z forever. grep -s: a pid
+// the glob found may be gone before grep opens it (the zombie itself, reaped meanwhile).
 const reapScript = `mkfifo /tmp/f$$; (exec echo x > /tmp/f$$ &); cat /tmp/f$$ > /dev/null; rm /tmp/f$$
 for i in $(seq 2000); do
-	cat /proc/[0-9]*/status | grep -q '^State:.Z' || { echo reaped; exit 0; }
+	grep -qs '^State:.Z' /proc/[0-9]*/status || { echo reaped; exit 0; }
 done
 echo zombie`
 

@@ -73,6 +73,14 @@ func TestSeccomp(t *testing.T) {
 			stderr: fail(`mvrc: seccomp profile "{stage}/trap": line 1: unsupported action "trap" (want allow or errno)`)},
 		{name: "malformed condition", args: run(o("--seccomp", "{stage}/cond"), "echo", "started"), code: 125,
 			stderr: fail(`mvrc: seccomp profile "{stage}/cond": line 2: bad condition "arg6 == 1" (want argN == V, argN != V or argN & MASK == V)`)},
+		// Bytes as they are in the file, quoted as Go's %q does (Rust read the file lossily, U+FFFD);
+		// fields split at Unicode spaces too (no-break, em), as Go's strings.Fields does.
+		{name: "non-UTF-8 system call name", args: run(o("--seccomp", "{stage}/bytes"), "echo", "started"), code: 125,
+			stderr: fail(`mvrc: seccomp profile "{stage}/bytes": line 2: unknown system call "n\xffcall"`)},
+		{name: "non-UTF-8 action", args: run(o("--seccomp", "{stage}/bytes-action"), "echo", "started"), code: 125,
+			stderr: fail(`mvrc: seccomp profile "{stage}/bytes-action": line 2: unsupported action "tr\xe9p" (want allow or errno)`)},
+		{name: "non-UTF-8 condition", args: run(o("--seccomp", "{stage}/bytes-cond"), "echo", "started"), code: 125,
+			stderr: fail(`mvrc: seccomp profile "{stage}/bytes-cond": line 2: bad condition "arg0 == 1\xc3" (want argN == V, argN != V or argN & MASK == V)`)},
 		{name: "no default action", args: run(o("--seccomp", "{stage}/deny-mkdir-only"), "echo", "started"), code: 125,
 			stderr: fail(`mvrc: seccomp profile "{stage}/deny-mkdir-only": no default action`)},
 		{name: "empty profile name", args: run(o("--seccomp", ""), "echo", "started"), code: 125,
@@ -90,6 +98,9 @@ func TestSeccomp(t *testing.T) {
 			"unknown":         "default errno EPERM\nallow read nosuchcall write\n",
 			"trap":            "default trap\n",
 			"cond":            "default errno EPERM\nallow personality if arg6 == 1\n",
+			"bytes":           "default errno EPERM\nallow read n\xffcall\u00a0x\u2003write\n",
+			"bytes-action":    "# \xff\ndefault tr\xe9p\n",
+			"bytes-cond":      "default errno EPERM\nallow personality if arg0 == 0 and arg0 == 1\xc3\n",
 		} {
 			st.WriteFile(t, name, []byte(text), 0o644)
 		}

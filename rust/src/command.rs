@@ -6,11 +6,11 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
-use nix::sys::signal::{SigHandler, SigSet, Signal, signal};
+use nix::libc;
+use nix::sys::signal::SigSet;
 use nix::unistd::execve;
 
 use crate::errs::{CANNOT_EXEC, NOT_FOUND, quote, text};
-use crate::signals::FORWARDED;
 
 /// Why COMMAND could not run, as SPEC words it: `exec "CMD": ERRNO TEXT`.
 #[derive(Debug, thiserror::Error)]
@@ -86,17 +86,24 @@ pub fn exec(path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
 }
 // end slide
 
-/// Gives COMMAND the signal state of a fresh process: nothing blocked, and the
-/// forwarded signals and SIGPIPE back to their defaults. execve keeps the mask and
-/// ignored dispositions: the caller may have ignored some (nohup), and Rust's
-/// runtime ignores SIGPIPE. Neither call can fail for these valid signals.
+/// Gives COMMAND the signal state of a fresh process: nothing blocked and every
+/// signal at SIG_DFL. execve keeps the mask and ignored dispositions: the caller may
+/// have ignored any (nohup, a shell's `trap ''`), and Rust's runtime ignores SIGPIPE.
+/// The raw call, because libc's sigaction refuses the signals it keeps for itself
+/// (32, 33); SIGKILL and SIGSTOP say EINVAL, the only error, and are already SIG_DFL.
 fn reset_signals() {
-    for sig in FORWARDED.into_iter().chain([Signal::SIGPIPE]) {
-        // SAFETY: SIG_DFL installs no handler of ours, so no Rust code can run in signal context.
-        let _ = unsafe { signal(sig, SigHandler::SigDfl) };
+    // The kernel's struct sigaction, all zero: SIG_DFL, no flags, no restorer, empty mask.
+    let dfl = [0u64; 4];
+    for sig in 1..=NSIG {
+        // SAFETY: nix's sigaction takes only the named signals; SIG_DFL installs no handler
+        // of ours, and the kernel reads `dfl`, which outlives the call.
+        let _ = unsafe { libc::syscall(libc::SYS_rt_sigaction, sig, dfl.as_ptr(), 0usize, 8usize) };
     }
     let _ = SigSet::empty().thread_set_mask();
 }
+
+/// The number of the last signal (the kernel's _NSIG - 1).
+const NSIG: i64 = 64;
 
 fn cstrings(all: &[OsString]) -> Option<Vec<CString>> {
     all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()

@@ -63,20 +63,36 @@ func Exec(path string, argv, env []string) error {
 
 // end slide
 
-// resetSignals unblocks every signal: execve keeps the mask, and a signal blocked now would
-// stay blocked in COMMAND. Caught signals need no reset (execve sets them back to their
-// defaults), ignored ones do: execve keeps them ignored. The Go runtime catches every signal
-// but SIGHUP and SIGINT when the caller ignored them (a shell's background job ignores SIGINT),
-// and the parent may clone us before its signal.Notify has caught them.
+// resetSignals gives COMMAND the signal state of a fresh process: nothing blocked (execve
+// keeps the mask) and every signal at SIG_DFL (DefaultIgnored).
 func resetSignals() {
 	var none unix.Sigset_t
 	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &none, nil)
-	// The raw call: Go has no way to set SIG_DFL on a signal it does not handle.
+	DefaultIgnored()
+}
+
+// DefaultIgnored sets every ignored signal back to SIG_DFL: execve keeps a signal ignored,
+// and the caller may have ignored any (nohup, a shell's trap with an empty action); the Go runtime leaves
+// SIGHUP, SIGINT, SIGTSTP, SIGTTIN and SIGTTOU ignored when it found them so. Caught signals
+// are left alone: execve (and ForkExec's child) sets them back to SIG_DFL itself, and the Go
+// runtime of --init's PID 1, which goes on running after this, needs its handlers.
+// The raw call: Go has no way to read or set a disposition it does not handle. SIGKILL and
+// SIGSTOP say EINVAL, the only error, and are never ignored.
+func DefaultIgnored() {
 	var dfl sigaction // the zero value is SIG_DFL, no flags, empty mask
-	for _, sig := range []unix.Signal{unix.SIGHUP, unix.SIGINT} {
-		_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(sig), uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+	for sig := uintptr(1); sig <= lastSignal; sig++ {
+		var old sigaction
+		_, _, errno := unix.RawSyscall6(unix.SYS_RT_SIGACTION, sig, 0, uintptr(unsafe.Pointer(&old)), 8, 0, 0)
+		if errno == 0 && old.handler == sigIgn {
+			_, _, _ = unix.RawSyscall6(unix.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&dfl)), 0, 8, 0, 0)
+		}
 	}
 }
+
+const (
+	lastSignal = 64 // the kernel's _NSIG - 1
+	sigIgn     = 1  // SIG_IGN
+)
 
 // sigaction is the kernel's struct sigaction (amd64, arm64, ...): handler, flags, restorer, mask.
 type sigaction struct {

@@ -24,6 +24,7 @@ type Init struct {
 // is the pty), COMMAND leads a session of its own with the pty as its controlling terminal.
 func Start(path string, argv, env []string, tty bool) (*Init, error) {
 	caught := signals.Catch()
+	command.DefaultIgnored() // COMMAND starts with every signal at SIG_DFL, like a fresh process
 	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
 		Env:   env,
 		Files: []uintptr{0, 1, 2},

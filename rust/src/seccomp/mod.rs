@@ -71,12 +71,12 @@ pub fn load(profile: &OsStr) -> Result<Filters, Error> {
     }
     match fs::read(profile) {
         // Bytes, as Go reads them: a stray non-UTF-8 byte is an unknown name, not an I/O error.
-        Ok(data) => compile_text(profile, &String::from_utf8_lossy(&data)),
+        Ok(data) => compile_text(profile, &data),
         Err(source) => Err(Error::Read { profile: profile.into(), source }),
     }
 }
 
-fn compile_text(profile: &OsStr, text: &str) -> Result<Filters, Error> {
+fn compile_text(profile: &OsStr, text: &[u8]) -> Result<Filters, Error> {
     let arch = syscalls::native().ok_or(Error::Arch { arch: std::env::consts::ARCH })?;
     let table = syscalls::Table::load(SYSCALLS, arch);
     let policy = policy::parse(text, |name| table.known(name))
@@ -140,7 +140,7 @@ mod tests {
         let table = syscalls::Table::load(SYSCALLS, syscalls::native().unwrap());
         for case in vectors::load::<Case>("seccomp.json") {
             let name = &case.name;
-            match policy::parse(&case.text, |n| table.known(n)) {
+            match policy::parse(case.text.as_bytes(), |n| table.known(n)) {
                 Ok(p) => {
                     let mut got = vec![format!("default {}", p.default)];
                     got.extend(p.rules.iter().map(|r| r.to_string()));
@@ -163,7 +163,7 @@ mod tests {
         for ((name, arch), (file_arch, program, audit)) in syscalls::ARCHES.into_iter().zip(generated) {
             assert_eq!(name, file_arch);
             let table = syscalls::Table::load(SYSCALLS, arch);
-            let policy = policy::parse(DEFAULT_POLICY, |n| table.known(n)).unwrap();
+            let policy = policy::parse(DEFAULT_POLICY.as_bytes(), |n| table.known(n)).unwrap();
             let compiled = compile::compile(&policy, &table, arch).unwrap();
             let embedded = vec![decode(program)];
             let mut allowed = 0;
@@ -231,7 +231,7 @@ mod tests {
         assert_eq!(filters.len(), 1, "the generated program");
         assert!(filters[0].len() > 100 && filters[0].len() < 4096);
         assert!(load(UNCONFINED.as_ref()).unwrap().is_empty());
-        let compiled = compile_text("default.policy".as_ref(), DEFAULT_POLICY).unwrap();
+        let compiled = compile_text("default.policy".as_ref(), DEFAULT_POLICY.as_bytes()).unwrap();
         assert_eq!(compiled.len(), 2, "the allowlist and clone3's ENOSYS");
     }
 }

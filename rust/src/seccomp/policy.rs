@@ -1,7 +1,9 @@
 //! A profile's text → Policy: the default action and the rules, in the file's order.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
+use std::os::unix::ffi::OsStrExt;
 
 use thiserror::Error;
 
@@ -57,40 +59,41 @@ pub enum Problem {
     #[error("missing action")]
     MissingAction,
     #[error("unsupported action {} (want allow or errno)", quote(.0))]
-    UnsupportedAction(String),
+    UnsupportedAction(OsString),
     #[error("errno needs an error name")]
     ErrnoNeedsName,
     #[error("unsupported errno {} (want EPERM, EACCES, EINVAL or ENOSYS)", quote(.0))]
-    UnsupportedErrno(String),
+    UnsupportedErrno(OsString),
     #[error("a second default action")]
     SecondDefault,
     #[error("unexpected {} after the default action", quote(.0))]
-    AfterDefault(String),
+    AfterDefault(OsString),
     #[error("missing system call name")]
     MissingName,
     #[error("bad condition {} (want argN == V, argN != V or argN & MASK == V)", quote(.0))]
-    BadCondition(String),
+    BadCondition(OsString),
     #[error("bad condition {}: the value has bits outside the mask", quote(.0))]
-    OutsideMask(String),
+    OutsideMask(OsString),
     #[error("unknown system call {}", quote(.0))]
-    UnknownSyscall(String),
+    UnknownSyscall(OsString),
     #[error("system call {} already has another action", quote(.0))]
-    TwoActions(String),
+    TwoActions(OsString),
 }
 
-/// Reads a profile's text; `known` says whether a system call name exists on some
+/// Reads a profile's bytes, as Go reads them: a non-UTF-8 byte is part of a field, quoted
+/// as `\xNN` in an error. `known` says whether a system call name exists on some
 /// architecture. An error names the line and the entry.
-pub fn parse(text: &str, known: impl Fn(&str) -> bool) -> Result<Policy, PolicyError> {
+pub fn parse(text: &[u8], known: impl Fn(&str) -> bool) -> Result<Policy, PolicyError> {
     let mut default = None;
     let mut rules = Vec::new();
     let mut actions: HashMap<String, Action> = HashMap::new();
-    for (i, line) in text.split('\n').enumerate() {
+    for (i, line) in text.split(|b| *b == b'\n').enumerate() {
         let fail = |problem| PolicyError::Line { line: i + 1, problem };
-        let mut fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.first().is_none_or(|f| f.starts_with('#')) {
+        let mut fields = fields(line);
+        if fields.first().is_none_or(|f| f.starts_with(b"#")) {
             continue;
         }
-        let is_default = fields[0] == "default";
+        let is_default = fields[0] == b"default";
         if is_default {
             fields.remove(0);
         }
@@ -100,18 +103,18 @@ pub fn parse(text: &str, known: impl Fn(&str) -> bool) -> Result<Policy, PolicyE
                 return Err(fail(Problem::SecondDefault));
             }
             if let Some(extra) = rest.first() {
-                return Err(fail(Problem::AfterDefault(extra.to_string())));
+                return Err(fail(Problem::AfterDefault(os(extra))));
             }
             default = Some(action);
             continue;
         }
         let (names, conditions) = parse_rule(rest).map_err(fail)?;
         for name in names {
-            if !known(name) {
-                return Err(fail(Problem::UnknownSyscall(name.to_string())));
-            }
+            let Some(name) = std::str::from_utf8(name).ok().filter(|n| known(n)) else {
+                return Err(fail(Problem::UnknownSyscall(os(name))));
+            };
             if actions.insert(name.to_string(), action).is_some_and(|prev| prev != action) {
-                return Err(fail(Problem::TwoActions(name.to_string())));
+                return Err(fail(Problem::TwoActions(name.into())));
             }
             rules.push(Rule { action, syscall: name.to_string(), conditions: conditions.clone() });
         }
@@ -120,26 +123,56 @@ pub fn parse(text: &str, known: impl Fn(&str) -> bool) -> Result<Policy, PolicyE
     Ok(Policy { default, rules })
 }
 
+/// A line's fields, split at Unicode white space as Go's strings.Fields splits them; a byte
+/// that is not UTF-8 is never space.
+fn fields(line: &[u8]) -> Vec<&[u8]> {
+    let (mut all, mut start, mut at) = (Vec::new(), None, 0);
+    for chunk in line.utf8_chunks() {
+        for (i, c) in chunk.valid().char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(from)) => {
+                    all.push(&line[from..at + i]);
+                    start = None;
+                }
+                (false, None) => start = Some(at + i),
+                _ => {}
+            }
+        }
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            start = start.or(Some(at));
+        }
+        at += chunk.invalid().len();
+    }
+    all.extend(start.map(|from| &line[from..]));
+    all
+}
+
+fn os(bytes: &[u8]) -> OsString {
+    OsStr::from_bytes(bytes).into()
+}
+
 /// Reads `allow` or `errno ENAME` and returns what follows.
-fn parse_action<'a>(fields: &'a [&'a str]) -> Result<(Action, &'a [&'a str]), Problem> {
+fn parse_action<'a>(fields: &'a [&'a [u8]]) -> Result<(Action, &'a [&'a [u8]]), Problem> {
     match fields {
         [] => Err(Problem::MissingAction),
-        ["allow", rest @ ..] => Ok((Action::Allow, rest)),
-        ["errno"] => Err(Problem::ErrnoNeedsName),
-        ["errno", name, rest @ ..] => match ERRNOS.iter().find(|(n, _)| n == name) {
+        [b"allow", rest @ ..] => Ok((Action::Allow, rest)),
+        [b"errno"] => Err(Problem::ErrnoNeedsName),
+        [b"errno", name, rest @ ..] => match ERRNOS.iter().find(|(n, _)| n.as_bytes() == *name) {
             Some(&(_, value)) => Ok((Action::Errno(value), rest)),
-            None => Err(Problem::UnsupportedErrno(name.to_string())),
+            None => Err(Problem::UnsupportedErrno(os(name))),
         },
-        [other, ..] => Err(Problem::UnsupportedAction(other.to_string())),
+        [other, ..] => Err(Problem::UnsupportedAction(os(other))),
     }
 }
 
 /// Reads `NAME... [if COND [and COND]...]`.
-fn parse_rule<'a>(fields: &'a [&'a str]) -> Result<(&'a [&'a str], Vec<Condition>), Problem> {
-    let (names, conditions) = match fields.iter().position(|f| *f == "if") {
+fn parse_rule<'a>(fields: &'a [&'a [u8]]) -> Result<(&'a [&'a [u8]], Vec<Condition>), Problem> {
+    let (names, conditions) = match fields.iter().position(|f| *f == b"if") {
         Some(at) => {
-            let text = fields[at + 1..].join(" ");
-            (&fields[..at], text.split(" and ").map(parse_condition).collect::<Result<_, _>>()?)
+            let text = fields[at + 1..].join(&b' ');
+            let conditions = split(&text, b" and ").into_iter().map(parse_condition);
+            (&fields[..at], conditions.collect::<Result<_, _>>()?)
         }
         None => (fields, Vec::new()),
     };
@@ -149,9 +182,26 @@ fn parse_rule<'a>(fields: &'a [&'a str]) -> Result<(&'a [&'a str], Vec<Condition
     Ok((names, conditions))
 }
 
+/// `text` cut at each `sep`, as Go's strings.Split cuts it.
+fn split<'a>(text: &'a [u8], sep: &[u8]) -> Vec<&'a [u8]> {
+    let (mut parts, mut from, mut i) = (Vec::new(), 0, 0);
+    while i + sep.len() <= text.len() {
+        if &text[i..i + sep.len()] == sep {
+            parts.push(&text[from..i]);
+            i += sep.len();
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    parts.push(&text[from..]);
+    parts
+}
+
 /// Reads `argN == V`, `argN != V` or `argN & MASK == V`.
-fn parse_condition(text: &str) -> Result<Condition, Problem> {
-    let bad = || Problem::BadCondition(text.to_string());
+fn parse_condition(bytes: &[u8]) -> Result<Condition, Problem> {
+    let bad = || Problem::BadCondition(os(bytes));
+    let text = std::str::from_utf8(bytes).map_err(|_| bad())?; // a valid condition is ASCII
     let f: Vec<&str> = text.split_whitespace().collect();
     let arg = match f.first().and_then(|a| a.strip_prefix("arg")) {
         Some(n) if n.len() == 1 && ("0"..="5").contains(&n) => n.as_bytes()[0] - b'0',
@@ -169,7 +219,7 @@ fn parse_condition(text: &str) -> Result<Condition, Problem> {
     };
     let value = parse_value(value).ok_or_else(bad)?;
     if value & !mask != 0 {
-        return Err(Problem::OutsideMask(text.to_string()));
+        return Err(Problem::OutsideMask(os(bytes)));
     }
     Ok(Condition { arg, not, mask, value })
 }
