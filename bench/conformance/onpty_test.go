@@ -24,7 +24,7 @@ import (
 type onPTY struct {
 	t      *testing.T
 	master *os.File
-	fd     int // master's; master.Fd() would be the same, but say it once
+	fd     int // master's, for ioctls (see rawFD)
 	cmd    *exec.Cmd
 	before unix.Termios // the terminal's settings before mvrc started
 
@@ -33,16 +33,24 @@ type onPTY struct {
 	mark    int           // expect looks from here on
 	changed chan struct{} // closed and replaced when screen grows or the master ends
 	closed  bool          // the master said EIO: no slave is open any more
+	gone    bool          // the test closed the master: a hang-up
 }
 
 // startOnPTY starts a twin on a new 24x80 terminal; the test's end kills what is left.
 func startOnPTY(t *testing.T, st *testenv.Staged, twin testenv.Twin, args ...string) *onPTY {
 	t.Helper()
+	return startOn(t, st, twin, true, args)
+}
+
+// startOn is startOnPTY; without ctty, the terminal is only mvrc's stdio, not its session's
+// controlling terminal (so its hang-up sends mvrc no SIGHUP).
+func startOn(t *testing.T, st *testenv.Staged, twin testenv.Twin, ctty bool, args []string) *onPTY {
+	t.Helper()
 	master, slave, err := openPTY()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &onPTY{t: t, master: master, fd: int(master.Fd()), changed: make(chan struct{})}
+	p := &onPTY{t: t, master: master, fd: rawFD(master), changed: make(chan struct{})}
 	p.resize(24, 80)
 	if p.before, err = p.termios(); err != nil {
 		t.Fatal(err)
@@ -52,7 +60,7 @@ func startOnPTY(t *testing.T, st *testenv.Staged, twin testenv.Twin, args ...str
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	// A session of its own with the slave as controlling terminal, as a login shell has:
 	// the terminal's SIGWINCH then reaches mvrc.
-	cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, true, 0
+	cmd.SysProcAttr.Setsid, cmd.SysProcAttr.Setctty, cmd.SysProcAttr.Ctty = true, ctty, 0
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +81,7 @@ func openPTY() (master, slave *os.File, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	fd := int(master.Fd())
+	fd := rawFD(master)
 	if err = unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err == nil {
 		var n uint32
 		if n, err = unix.IoctlGetUint32(fd, unix.TIOCGPTN); err == nil {
@@ -85,6 +93,16 @@ func openPTY() (master, slave *os.File, err error) {
 		return nil, nil, err
 	}
 	return master, slave, nil
+}
+
+// rawFD is f's descriptor. f.Fd() would make f blocking: a Read then parks in read(2), and
+// Close would wait for it before the master really closes (the hang-up tests close it).
+func rawFD(f *os.File) int {
+	fd := -1
+	if raw, err := f.SyscallConn(); err == nil {
+		_ = raw.Control(func(d uintptr) { fd = int(d) })
+	}
+	return fd
 }
 
 func (p *onPTY) read() {

@@ -269,8 +269,8 @@ fn wait_for_exec(channel: &ParentEnd, child: Pid, tty: bool) -> Result<Option<Ow
 }
 
 /// Forwards signals until the child exits; returns its status (128+N if killed by N).
-/// With -t the relay copies bytes while it waits, and SIGWINCH resizes the container's
-/// terminal instead: the kernel signals its foreground job.
+/// With -t the relay copies bytes while it waits, SIGWINCH resizes the container's terminal
+/// and SIGHUP hangs it up instead: the kernel signals its foreground job, or its session.
 fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<i32, Error> {
     let mut forwarder = Forwarder::default();
     loop {
@@ -287,6 +287,8 @@ fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<
                 Err(errno) => return Err(Error::Wait(errno)),
             },
             Signal::SIGWINCH if relay.is_some() => relay.as_deref().map_or((), Relay::resize),
+            // The caller's terminal is gone: hang up the container's, its session gets SIGHUP.
+            Signal::SIGHUP if relay.is_some() => relay.as_deref_mut().map_or((), Relay::hang_up),
             sig => forwarder.forward(child, sig),
         }
     }

@@ -136,19 +136,19 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		fmt.Fprintln(os.Stderr, rootWarning)
 	}
 	var relay *terminal.Relay
-	var resize func() // nil: SIGWINCH is forwarded like the others
+	var tty signals.Terminal // nil: SIGWINCH and SIGHUP are forwarded like the others
 	if master >= 0 {
 		if relay, err = terminal.Attach(master); err != nil {
 			kill(pid)
 			return 0, err
 		}
 		defer relay.Restore() // on every way out, the caller's terminal as it was
-		resize = relay.Resize
+		tty = relay
 	}
 	// Signals caught during the setup waited in the channel: they are for COMMAND, which
 	// runs from here on. No signal.Stop at the end: exit ends the catching, and Stop would
 	// cost another round trip to the signal thread.
-	go signals.Forward(caught, pid, resize)
+	go signals.Forward(caught, pid, tty)
 	if relay != nil {
 		if err := relay.Wait(pid); err != nil {
 			kill(pid)

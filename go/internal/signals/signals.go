@@ -29,18 +29,28 @@ func CatchSoon() (catching func() chan os.Signal) {
 	return func() chan os.Signal { return <-done }
 }
 
+// Terminal is -t's relay: the signals that are about the caller's terminal go to it, not
+// to the container.
+type Terminal interface {
+	Resize() // SIGWINCH: the caller's window changed size
+	HangUp() // SIGHUP: the caller's terminal is gone
+}
+
 // Forward sends each caught signal to pid until c is closed, as a forwarder translates it.
-// With resize (-t), SIGWINCH calls it instead: the container's terminal signals its own
-// foreground job.
-func Forward(c chan os.Signal, pid int, resize func()) {
+// With tty (-t), SIGWINCH and SIGHUP go to the relay instead: the container's terminal
+// signals its own foreground job, or its session once the relay has hung it up.
+func Forward(c chan os.Signal, pid int, tty Terminal) {
 	var f forwarder
 	for sig := range c {
-		if sig == syscall.SIGWINCH && resize != nil {
-			resize()
-			continue
+		switch {
+		case tty != nil && sig == syscall.SIGWINCH:
+			tty.Resize()
+		case tty != nil && sig == syscall.SIGHUP:
+			tty.HangUp()
+		default:
+			// The target may be exiting already; its exit ends the wait.
+			_ = syscall.Kill(pid, f.translate(sig.(syscall.Signal)))
 		}
-		// The target may be exiting already; its exit ends the wait.
-		_ = syscall.Kill(pid, f.translate(sig.(syscall.Signal)))
 	}
 }
 

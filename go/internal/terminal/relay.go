@@ -3,6 +3,8 @@ package terminal
 // The parent's half of -t: the caller's terminal in raw mode, joined to the pty's master.
 
 import (
+	"sync"
+
 	"golang.org/x/sys/unix"
 	"golang.org/x/term"
 
@@ -28,10 +30,12 @@ func Size() *unix.Winsize {
 }
 
 // Relay is the caller's terminal in raw mode, joined to the master. One poll(2) waits for a
-// key, for output and for COMMAND's end (a pidfd), on the calling goroutine: no thread of
-// its own, no spinning, and the same loop as the Rust twin's.
+// key, for output, for a hang-up and for COMMAND's end (a pidfd), on the calling goroutine:
+// no thread of its own, no spinning, and the same loop as the Rust twin's.
 type Relay struct {
-	master     int
+	mu         sync.Mutex // master is closed by Wait's goroutine and resized by Forward's
+	master     int        // -1 once hung up
+	wake       int        // an eventfd: HangUp, on Forward's goroutine, wakes Wait's poll
 	saved      *term.State
 	pending    []byte // keys read but not yet taken by the master
 	stdinOpen  bool
@@ -47,18 +51,57 @@ func Attach(master int) (*Relay, error) {
 	if err := unix.SetNonblock(master, true); err != nil {
 		return nil, errs.Failf("terminal: %w", err)
 	}
+	// Never closed: Forward may write to it until mvrc exits.
+	wake, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+	if err != nil {
+		return nil, errs.Failf("terminal: eventfd: %w", err)
+	}
 	saved, err := term.MakeRaw(0)
 	if err != nil {
 		return nil, errs.Failf("terminal: raw mode: %w", err)
 	}
-	r := &Relay{master: master, saved: saved, stdinOpen: true, masterOpen: true}
+	r := &Relay{master: master, wake: wake, saved: saved, stdinOpen: true, masterOpen: true}
 	r.Resize() // the size may have changed since the child set it
 	return r, nil
 }
 
 // Resize gives the pty the caller's window size; the kernel then sends SIGWINCH to the
 // container's foreground job. Called on every SIGWINCH mvrc gets.
-func (r *Relay) Resize() { _ = unix.IoctlSetWinsize(r.master, unix.TIOCSWINSZ, Size()) }
+func (r *Relay) Resize() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.master >= 0 {
+		_ = unix.IoctlSetWinsize(r.master, unix.TIOCSWINSZ, Size())
+	}
+}
+
+// HangUp asks Wait to hang up the container's terminal: SIGHUP to mvrc says the caller's
+// terminal is gone. Called from Forward's goroutine.
+func (r *Relay) HangUp() {
+	one := [8]byte{1}
+	_, _ = unix.Write(r.wake, one[:])
+}
+
+// hangUp is what a terminal emulator does when its window closes, or sshd when the
+// connection drops: it closes the master. The kernel then hangs up the container's terminal
+// (SIGHUP and SIGCONT to the leader of its session, COMMAND; EOF to reads, EIO to writes),
+// and Wait goes on until COMMAND has ended, as always. Keys still pending are dropped.
+// The foreground job gets SIGHUP too, as when a session's leader dies of it: a shell that
+// is the container's PID 1 does not (a kernel rule), and would wait for its job forever.
+func (r *Relay) hangUp() {
+	if r.master < 0 {
+		return
+	}
+	job, err := unix.IoctlGetInt(r.master, unix.TIOCGPGRP) // a host pid: we are outside
+	r.mu.Lock()
+	_ = unix.Close(r.master)
+	r.master = -1
+	r.mu.Unlock()
+	if err == nil && job > 0 {
+		_ = unix.Kill(-job, unix.SIGHUP)
+	}
+	r.masterOpen, r.stdinOpen, r.pending = false, false, nil
+}
 
 // Restore puts the caller's terminal back exactly as it was; safe to call more than once.
 func (r *Relay) Restore() {
@@ -69,6 +112,8 @@ func (r *Relay) Restore() {
 }
 
 // Wait copies keys and output until the process pid (the container's PID 1) has exited.
+// A caller's terminal that hangs up (EOF or an error on stdin, SIGHUP) hangs up the
+// container's.
 func (r *Relay) Wait(pid int) error {
 	pidfd, err := unix.PidfdOpen(pid, 0)
 	if err != nil {
@@ -78,7 +123,7 @@ func (r *Relay) Wait(pid int) error {
 	for {
 		// A side that is done is left out: poll reports its hang-up whatever it is asked,
 		// and would never block again. Keys are read only once the master took the last.
-		fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+		fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}, {Fd: int32(r.wake), Events: unix.POLLIN}}
 		var onMaster int16
 		if r.masterOpen {
 			onMaster |= unix.POLLIN
@@ -86,33 +131,33 @@ func (r *Relay) Wait(pid int) error {
 		if len(r.pending) > 0 {
 			onMaster |= unix.POLLOUT
 		}
+		master, stdin := -1, -1
 		if onMaster != 0 {
-			fds = append(fds, unix.PollFd{Fd: int32(r.master), Events: onMaster})
+			master, fds = len(fds), append(fds, unix.PollFd{Fd: int32(r.master), Events: onMaster})
 		}
-		readKeys := r.stdinOpen && len(r.pending) == 0
-		if readKeys {
-			fds = append(fds, unix.PollFd{Fd: 0, Events: unix.POLLIN})
+		if r.stdinOpen && len(r.pending) == 0 {
+			stdin, fds = len(fds), append(fds, unix.PollFd{Fd: 0, Events: unix.POLLIN})
 		}
 		if _, err := unix.Poll(fds, -1); err == unix.EINTR {
 			continue
 		} else if err != nil {
 			return errs.Failf("terminal: poll: %w", err)
 		}
-		var out, keys int16
-		if onMaster != 0 {
-			out = fds[1].Revents
+		if master >= 0 {
+			out := fds[master].Revents
+			if out&(unix.POLLIN|unix.POLLHUP|unix.POLLERR) != 0 && r.masterOpen {
+				r.masterOpen = !r.copyOut()
+			}
+			if out&unix.POLLOUT != 0 {
+				r.copyIn()
+			}
 		}
-		if readKeys {
-			keys = fds[len(fds)-1].Revents
-		}
-		if out&(unix.POLLIN|unix.POLLHUP|unix.POLLERR) != 0 && r.masterOpen {
-			r.masterOpen = !r.copyOut()
-		}
-		if out&unix.POLLOUT != 0 {
-			r.copyIn()
-		}
-		if keys != 0 {
+		// Any event on stdin, POLLHUP and POLLNVAL too, leads to a read that says what it is.
+		if stdin >= 0 && fds[stdin].Revents != 0 {
 			r.readKeys()
+		}
+		if fds[1].Revents != 0 {
+			r.hangUp()
 		}
 		if fds[0].Revents != 0 {
 			return nil
@@ -182,6 +227,6 @@ func (r *Relay) readKeys() {
 		r.pending = append(r.pending, buf[:n]...)
 	case err == unix.EINTR, err == unix.EAGAIN:
 	default:
-		r.stdinOpen = false // the caller's terminal is gone
+		r.hangUp() // EOF (raw mode: only on a hang-up), EIO, EBADF: the caller's terminal is gone
 	}
 }

@@ -8,8 +8,9 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::pty::Winsize;
 use nix::sys::signal::Signal;
+use nix::sys::signal::killpg;
 use nix::sys::termios::{SetArg, Termios, cfmakeraw, tcgetattr, tcsetattr};
-use nix::unistd::{isatty, read, write};
+use nix::unistd::{isatty, read, tcgetpgrp, write};
 
 use super::{Error, get_window_size, set_window_size};
 use crate::signals::{self, Signals};
@@ -36,7 +37,7 @@ pub fn size() -> Winsize {
 /// The caller's terminal in raw mode, joined to the master. One poll(2) waits for a key, for
 /// output and for the signals, so mvrc stays single-threaded and never spins.
 pub struct Relay {
-    master: OwnedFd,
+    master: Option<OwnedFd>, // None once hung up
     saved: Termios,
     pending: Vec<u8>, // keys read but not yet taken by the master
     stdin_open: bool,
@@ -55,8 +56,14 @@ impl Relay {
         let mut raw = saved.clone();
         cfmakeraw(&mut raw);
         tcsetattr(io::stdin(), SetArg::TCSANOW, &raw).map_err(Error::RawMode)?;
-        let relay =
-            Relay { master, saved, pending: Vec::new(), stdin_open: true, master_open: true, broken: false };
+        let relay = Relay {
+            master: Some(master),
+            saved,
+            pending: Vec::new(),
+            stdin_open: true,
+            master_open: true,
+            broken: false,
+        };
         relay.resize(); // the size may have changed since the child set it
         Ok(relay)
     }
@@ -64,11 +71,31 @@ impl Relay {
     /// Gives the pty the caller's window size; the kernel then sends SIGWINCH to the
     /// container's foreground job. Called on every SIGWINCH mvrc gets.
     pub fn resize(&self) {
-        // SAFETY: nix has no safe TIOCSWINSZ; the pointer is to a live Winsize the call only reads.
-        let _ = unsafe { set_window_size(self.master.as_raw_fd(), &size()) };
+        if let Some(master) = &self.master {
+            // SAFETY: nix has no safe TIOCSWINSZ; the pointer is to a live Winsize the call only reads.
+            let _ = unsafe { set_window_size(master.as_raw_fd(), &size()) };
+        }
     }
 
-    /// Copies keys and output until a signal arrives, and returns it.
+    /// What a terminal emulator does when its window closes, or sshd when the connection
+    /// drops: close the master. The kernel then hangs up the container's terminal (SIGHUP and
+    /// SIGCONT to the leader of its session, COMMAND; EOF to reads, EIO to writes), and mvrc
+    /// waits until COMMAND has ended, as always. Keys still pending are dropped. Called on
+    /// SIGHUP to mvrc, and when stdin says the caller's terminal is gone. The foreground job
+    /// gets SIGHUP too, as when a session's leader dies of it: a shell that is the container's
+    /// PID 1 does not (a kernel rule), and would wait for its job forever.
+    pub fn hang_up(&mut self) {
+        let job = self.master.as_ref().and_then(|master| tcgetpgrp(master).ok()); // a host pid
+        self.master = None;
+        if let Some(job) = job.filter(|job| job.as_raw() > 0) {
+            let _ = killpg(job, Signal::SIGHUP);
+        }
+        (self.master_open, self.stdin_open) = (false, false);
+        self.pending.clear();
+    }
+
+    /// Copies keys and output until a signal arrives, and returns it. A caller's terminal
+    /// that hangs up (EOF or an error on stdin) hangs up the container's.
     pub fn next_signal(&mut self, signals: &Signals) -> Result<Signal, signals::Error> {
         loop {
             let (out, keys, sig) = self.wait(signals)?;
@@ -79,6 +106,7 @@ impl Relay {
             if out.contains(PollFlags::POLLOUT) {
                 self.copy_in();
             }
+            // Any event on stdin, POLLHUP and POLLNVAL too, leads to a read that says what it is.
             if !keys.is_empty() {
                 self.read_keys();
             }
@@ -101,8 +129,9 @@ impl Relay {
             on_master |= PollFlags::POLLOUT;
         }
         let mut fds = vec![PollFd::new(signals.as_fd(), PollFlags::POLLIN)];
-        if !on_master.is_empty() {
-            fds.push(PollFd::new(self.master.as_fd(), on_master));
+        let master = self.master.as_ref().filter(|_| !on_master.is_empty());
+        if let Some(master) = master {
+            fds.push(PollFd::new(master.as_fd(), on_master));
         }
         let read_keys = self.stdin_open && self.pending.is_empty();
         if read_keys {
@@ -116,7 +145,7 @@ impl Relay {
             }
         }
         let ready = |i: usize| fds[i].revents().unwrap_or(PollFlags::empty());
-        let out = if on_master.is_empty() { PollFlags::empty() } else { ready(1) };
+        let out = if master.is_none() { PollFlags::empty() } else { ready(1) };
         let keys = if read_keys { ready(fds.len() - 1) } else { PollFlags::empty() };
         Ok((out, keys, !ready(0).is_empty()))
     }
@@ -133,7 +162,8 @@ impl Relay {
     fn copy_out(&mut self) -> bool {
         let mut buf = [0u8; 64 << 10];
         loop {
-            match read(&self.master, &mut buf) {
+            let Some(master) = &self.master else { return true };
+            match read(master, &mut buf) {
                 Ok(0) => return true,
                 Ok(n) => self.write_out(&buf[..n]),
                 Err(Errno::EINTR) => continue,
@@ -151,7 +181,8 @@ impl Relay {
 
     /// Hands pending keys to the master, as many as it takes now.
     fn copy_in(&mut self) {
-        match write(&self.master, &self.pending) {
+        let Some(master) = &self.master else { return };
+        match write(master, &self.pending) {
             Ok(n) => drop(self.pending.drain(..n)),
             Err(Errno::EINTR | Errno::EAGAIN) => {}
             Err(_) => self.pending.clear(),
@@ -161,10 +192,10 @@ impl Relay {
     fn read_keys(&mut self) {
         let mut buf = [0u8; 32 << 10];
         match read(io::stdin(), &mut buf) {
-            Ok(0) => self.stdin_open = false, // the caller's terminal is gone
+            Ok(0) => self.hang_up(), // raw mode: EOF only on a hang-up
             Ok(n) => self.pending.extend_from_slice(&buf[..n]),
             Err(Errno::EINTR | Errno::EAGAIN) => {}
-            Err(_) => self.stdin_open = false,
+            Err(_) => self.hang_up(), // EIO, EBADF: the caller's terminal is gone
         }
     }
 }
