@@ -71,11 +71,11 @@ func resetSignals() {
 	DefaultIgnored()
 }
 
-// DefaultIgnored sets every ignored signal back to SIG_DFL: execve keeps a signal ignored,
-// and the caller may have ignored any (nohup, a shell's trap with an empty action); the Go runtime leaves
-// SIGHUP, SIGINT, SIGTSTP, SIGTTIN and SIGTTOU ignored when it found them so. Caught signals
-// are left alone: execve (and ForkExec's child) sets them back to SIG_DFL itself, and the Go
-// runtime of --init's PID 1, which goes on running after this, needs its handlers.
+// DefaultIgnored sets every ignored signal back to SIG_DFL: execve keeps a signal ignored, and
+// the caller may have ignored any (nohup, a shell's trap with an empty action); the Go runtime
+// leaves SIGHUP, SIGINT, SIGTSTP, SIGTTIN and SIGTTOU ignored when it found them so. Caught
+// signals are left alone: execve (and ForkExec's child) sets them back to SIG_DFL itself, and
+// the Go runtime of --init's PID 1, which goes on running after this, needs its handlers.
 // The raw call: Go has no way to read or set a disposition it does not handle. SIGKILL and
 // SIGSTOP say EINVAL, the only error, and are never ignored.
 func DefaultIgnored() {
