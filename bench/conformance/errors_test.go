@@ -52,6 +52,7 @@ func TestUsageErrors(t *testing.T) {
 		{name: "cpus negative", args: run(o("--cpus", "-1"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "-1": want a positive number`)},
 		{name: "pids zero", args: run(o("--pids", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "0": want a positive whole number`)},
 		{name: "pids below the floor", args: run(o("--pids", "3"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "3": want at least 16 (mvrc's own threads count too)`)},
+		{name: "pids one under init", args: run(o("--init", "--pids", "1"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "1": want at least 16 (mvrc's own threads count too)`)},
 		{name: "pids fraction", args: run(o("--pids", "1.5"), "true"), code: 125, stderr: usage(`mvrc: invalid --pids "1.5": want a positive whole number`)},
 		{name: "cpus invalid", args: run(o("--cpus", "abc"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "abc": want a positive number`)},
 		{name: "cpus zero", args: run(o("--cpus", "0"), "true"), code: 125, stderr: usage(`mvrc: invalid --cpus "0": want a positive number`)},
