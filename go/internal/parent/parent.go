@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -15,12 +14,10 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"mvrc/internal/cgroups"
 	"mvrc/internal/channel"
 	"mvrc/internal/debug"
 	"mvrc/internal/errs"
 	"mvrc/internal/fds"
-	"mvrc/internal/idmap"
 	"mvrc/internal/namespaces"
 	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
@@ -199,22 +196,6 @@ func startChild(s *spec.Spec, childEnd *os.File, exe int) (int, error) {
 	return pid, nil
 }
 
-// wait reaps the child and returns how it ended.
-func wait(pid int) syscall.WaitStatus {
-	var ws syscall.WaitStatus
-	for {
-		if _, err := syscall.Wait4(pid, &ws, 0, nil); err != syscall.EINTR {
-			return ws
-		}
-	}
-}
-
-// kill ends a child that has not reached COMMAND, and reaps it.
-func kill(pid int) {
-	_ = syscall.Kill(pid, syscall.SIGKILL)
-	wait(pid)
-}
-
 // allCaps are lent to the child as ambient capabilities. Without them it would lose every
 // capability at its own execve: its uid is not mapped yet, so the kernel does not see it
 // as root of its namespace. All of them, because an execve that gains capabilities clears
@@ -242,113 +223,6 @@ func cloneError(s *spec.Spec, err error) error {
 		return errs.Failf("creating namespaces: operation not permitted")
 	}
 	return errs.Failf("creating namespaces: %w", err)
-}
-
-// configure does the parent's half of the setup while the child waits: spec, id maps,
-// cgroup, pid file, then MAPPED. The returned cgroup (maybe nil) is removed after the wait.
-func configure(ch *channel.ParentEnd, s *spec.Spec, pid int, delegated *cgroups.Delegated, timer *debug.Timer) (*cgroups.Cgroup, error) {
-	if err := ch.SendSpec(s); err != nil {
-		return nil, err
-	}
-	if namespaces.Has(s.Namespaces, "user") {
-		err := timer.Time("idmap", func() error {
-			return idmap.Write(pid, uint32(os.Geteuid()), uint32(os.Getegid()), s.UIDMaps, s.GIDMaps)
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	var cgroup *cgroups.Cgroup
-	if delegated != nil {
-		err := timer.Time("cgroup", func() (err error) {
-			cgroup, err = delegated.Enter(pid, s.Limits)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	if s.PidFile != "" {
-		if err := writePidFile(s.PidFile, pid); err != nil {
-			return cgroup, err
-		}
-	}
-	if err := hideFromContainer(); err != nil {
-		return cgroup, err
-	}
-	var size *unix.Winsize
-	if s.TTY {
-		size = terminal.Size()
-	}
-	return cgroup, ch.SendMapped(size)
-}
-
-// pidFileTries bounds the temporary names writePidFile tries.
-const pidFileTries = 100
-
-// writePidFile writes "PID\n" to a new file beside path and renames it over path: a
-// reader never sees half a file, and whatever sits at path (a symlink planted by a
-// container that can write the directory) is replaced, never followed. The temporary
-// name is .BASE.mvrc-OURPID-N, made with O_EXCL|O_NOFOLLOW.
-func writePidFile(path string, pid int) error {
-	failed := func(err error) error { return errs.Failf("pid file %q: %w", path, err) }
-	dir, base := filepath.Split(path)
-	var f *os.File
-	var err error
-	for n := 0; n < pidFileTries; n++ {
-		tmp := filepath.Join(dir, fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n))
-		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
-		if !errors.Is(err, os.ErrExist) {
-			break
-		}
-	}
-	if err != nil {
-		return failed(err)
-	}
-	_, err = f.WriteString(strconv.Itoa(pid) + "\n")
-	if closeErr := f.Close(); err == nil {
-		err = closeErr
-	}
-	if err == nil {
-		err = unix.Rename(f.Name(), path) // rename(2) as is: os.Rename refuses a directory itself
-	}
-	if err != nil {
-		_ = os.Remove(f.Name())
-		return failed(err)
-	}
-	return nil
-}
-
-// hideFromContainer makes mvrc itself non-dumpable once the child no longer needs it
-// (newuidmap checks that the child's /proc entry is ours). Without a PID namespace the
-// container sees the host's /proc, and through /proc/MVRC/exe, root, cwd and fd it would
-// reach mvrc's binary and the host's files.
-func hideFromContainer() error {
-	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
-		return errs.Failf("prctl dumpable: %w", err)
-	}
-	return nil
-}
-
-// waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
-// returns the error that stopped the child. The child is killed first: after a broken
-// channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, pid int, tty bool) (master int, err error) {
-	master = -1
-	if tty {
-		master, err = ch.ReceiveTerminal()
-	}
-	if err == nil {
-		err = ch.WaitExec()
-	}
-	if err != nil {
-		if master >= 0 {
-			_ = unix.Close(master)
-		}
-		kill(pid)
-		return -1, err
-	}
-	return master, nil
 }
 
 // readSmall reads a small file with plain system calls ("" on failure). os.ReadFile would

@@ -1,7 +1,8 @@
 //! The container side, top to bottom: wait for maps → hostname → rootfs → network → identity → workdir → exec / init.
 
+mod identity;
+
 use std::ffi::{OsStr, OsString};
-use std::fs;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -10,14 +11,15 @@ use nix::pty::Winsize;
 use nix::sched::{CloneFlags, unshare};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
-use nix::unistd::{Gid, Uid, chdir, setgroups, sethostname, setresgid, setresuid, setsid};
+use nix::unistd::{chdir, sethostname, setsid};
+
+use identity::{become_root, set_identity, setgroups_denied};
 
 use crate::channel::{self, ChildEnd};
 use crate::confine::{self, Parent};
 use crate::debug::{self, Timer};
 use crate::errs::{FAILED, quote, text};
-use crate::idmap;
-use crate::spec::{Spec, User};
+use crate::spec::Spec;
 use crate::{caps, command, fds, network, reaper, rootfs, seccomp, terminal};
 
 /// A setup step that failed in the container; the parent prints it.
@@ -149,22 +151,6 @@ fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathB
     Ok(path)
 }
 
-/// Takes the namespace's root ids as soon as they exist, when mapped: the files
-/// and directories the mounts create must belong to a mapped id, and our host id
-/// may not be mapped at all (`--uid-map 0:100000:65536`).
-fn become_root(spec: &Spec, parent: &Parent) -> Result<(), Error> {
-    if !spec.namespaces.contains("user")
-        || !idmap::contains(&spec.uid_maps, 0)
-        || !idmap::contains(&spec.gid_maps, 0)
-    {
-        return Ok(());
-    }
-    let (uid, gid) = (Uid::from_raw(0), Gid::from_raw(0));
-    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: 0, source })?;
-    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: 0, source })?;
-    Ok(parent.rearm()?)
-}
-
 /// Starts a cgroup namespace again once the parent has moved us into the
 /// container's own cgroup (--memory, --pids, --cpus): the one clone made is rooted
 /// at the caller's cgroup, and /sys/fs/cgroup and /proc/self/cgroup must start at the container's.
@@ -182,33 +168,12 @@ fn set_hostname(name: &OsStr) -> Result<(), Error> {
 }
 // end slide
 
-/// Becomes `user`, with no supplementary groups: after every mount, because
-/// they need the namespace's root.
-fn set_identity(user: User, setgroups_denied: bool, parent: &Parent) -> Result<(), Error> {
-    // With setgroups denied (one mapped id) the kernel refuses setgroups(2);
-    // the process then has no supplementary groups to drop anyway.
-    if !setgroups_denied {
-        setgroups(&[]).map_err(Error::Setgroups)?;
-    }
-    let (uid, gid) = (Uid::from_raw(user.uid), Gid::from_raw(user.gid));
-    setresgid(gid, gid, gid).map_err(|source| Error::Setresgid { gid: user.gid, source })?;
-    setresuid(uid, uid, uid).map_err(|source| Error::Setresuid { uid: user.uid, source })?;
-    // A change of effective id clears the parent-death signal: every setres*id is
-    // followed by this.
-    Ok(parent.rearm()?)
-}
-
 /// Makes us the leader of a new session without a controlling terminal: the
 /// caller's terminal stays bound at /dev/tty, and a process in the caller's
 /// session could push keystrokes into it with ioctl(TIOCSTI) (CVE-2017-5226,
 /// bubblewrap's escape).
 fn new_session() -> Result<(), Error> {
     setsid().map(drop).map_err(Error::Setsid)
-}
-
-/// Reads /proc/self/setgroups: the parent writes "deny" for an unprivileged gid map.
-fn setgroups_denied() -> bool {
-    fs::read_to_string("/proc/self/setgroups").is_ok_and(|s| s.trim() == "deny")
 }
 
 fn set_workdir(dir: &OsStr) -> Result<(), Error> {

@@ -6,29 +6,30 @@
 //! main. mvrc in Rust is single-threaded here, so clone(2) yields a whole working
 //! copy of this process, spec included, that runs the child stage directly.
 
+mod configure;
 mod orphans;
+mod pidfile;
 mod prepare;
+mod wait;
 
-use std::ffi::{OsStr, OsString};
-use std::fs;
+use std::ffi::OsString;
 use std::io::Write;
-use std::os::fd::OwnedFd;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::OpenOptionsExt;
 use std::time::Instant;
 
 use nix::errno::Errno;
-use nix::libc;
 use nix::sched::clone;
 use nix::sys::signal::{Signal, kill};
-use nix::sys::wait::{WaitPidFlag, waitpid};
-use nix::unistd::{Pid, getegid, geteuid};
+use nix::sys::wait::waitpid;
+use nix::unistd::{Pid, geteuid};
 
-use crate::cgroups::{self, Cgroup};
-use crate::channel::{self, ParentEnd};
+use configure::configure;
+use wait::{wait, wait_for_exec};
+
+use crate::cgroups;
+use crate::channel;
 use crate::debug::Timer;
 use crate::errs::{self, FAILED, quote, text};
-use crate::signals::{self, Forwarder, Signals};
+use crate::signals::{self, Signals};
 use crate::spec::Spec;
 use crate::terminal::{self, Relay};
 use crate::{child, fds, idmap};
@@ -187,111 +188,6 @@ fn start_child(spec: &Spec, child_end: channel::ChildEnd) -> Result<Pid, Error> 
     // CLONE_VM) may run any code; the stack is ours alone and large enough for it.
     let cloned = unsafe { clone(body, &mut stack, flags, Some(Signal::SIGCHLD as i32)) };
     cloned.map_err(|source| Error::Clone { source, without_user })
-}
-
-/// Everything the child waits for: id maps, cgroup, pid file; then MAPPED.
-fn configure(
-    spec: &Spec,
-    child: Pid,
-    channel: &ParentEnd,
-    delegated: Option<cgroups::Delegated>,
-    cgroup: &mut Option<Cgroup>,
-    timer: Timer,
-) -> Result<(), Error> {
-    if spec.namespaces.contains("user") {
-        let (uid, gid) = (geteuid().as_raw(), getegid().as_raw());
-        timer.time("idmap", || idmap::write(child, uid, gid, &spec.uid_maps, &spec.gid_maps))?;
-    }
-    if let Some(delegated) = delegated {
-        *cgroup = Some(timer.time("cgroup", || delegated.enter(child, &spec.limits))?);
-    }
-    if !spec.pid_file.is_empty() {
-        write_pid_file(&spec.pid_file, child)
-            .map_err(|source| Error::PidFile { path: spec.pid_file.clone(), source })?;
-    }
-    hide_from_container()?;
-    Ok(channel.send_mapped(spec.tty.then(terminal::size).as_ref())?)
-}
-
-/// How many temporary names write_pid_file tries.
-const PID_FILE_TRIES: u32 = 100;
-
-/// Writes "PID\n" to a new file beside `path` and renames it over `path`: a reader
-/// never sees half a file, and whatever sits at `path` (a symlink planted by a
-/// container that can write the directory) is replaced, never followed. The temporary
-/// name is `.BASE.mvrc-OURPID-N`, made with O_EXCL|O_NOFOLLOW.
-fn write_pid_file(path: &OsStr, pid: Pid) -> std::io::Result<()> {
-    // As Go's filepath.Split: DIR is everything up to and with the last '/'.
-    let bytes = path.as_bytes();
-    let cut = bytes.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
-    let (dir, base) = bytes.split_at(cut);
-    let mut last = std::io::Error::from(Errno::EEXIST);
-    for n in 0..PID_FILE_TRIES {
-        let suffix = format!(".mvrc-{}-{n}", std::process::id());
-        let tmp = OsString::from_vec([dir, b".", base, suffix.as_bytes()].concat());
-        let created = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o644)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp);
-        let mut file = match created {
-            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-                last = err;
-                continue;
-            }
-            created => created?,
-        };
-        let written = file.write_all(format!("{pid}\n").as_bytes()).and_then(|()| fs::rename(&tmp, path));
-        return written.inspect_err(|_| drop(fs::remove_file(&tmp)));
-    }
-    Err(last)
-}
-
-/// Makes mvrc itself non-dumpable once the child no longer needs it (newuidmap checks
-/// that the child's /proc entry is ours, and a clone shares the flag until then). Without
-/// a PID namespace the container sees the host's /proc, and through /proc/MVRC/exe,
-/// root, cwd and fd it would reach mvrc's binary and the host's files.
-fn hide_from_container() -> Result<(), Error> {
-    nix::sys::prctl::set_dumpable(false).map_err(Error::Dumpable)
-}
-
-/// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
-/// that stopped the child. The child is killed first: after a broken channel it may still
-/// be waiting for us.
-fn wait_for_exec(channel: &ParentEnd, child: Pid, tty: bool) -> Result<Option<OwnedFd>, Error> {
-    let master = tty.then(|| channel.receive_terminal()).transpose();
-    let waited = master.and_then(|master| channel.wait_for_exec().map(|()| master));
-    Ok(waited.inspect_err(|_| {
-        let _ = kill(child, Signal::SIGKILL);
-        let _ = waitpid(child, None);
-    })?)
-}
-
-/// Forwards signals until the child exits; returns its status (128+N if killed by N).
-/// With -t the relay copies bytes while it waits, SIGWINCH resizes the container's terminal
-/// and SIGHUP hangs it up instead: the kernel signals its foreground job, or its session.
-fn wait(child: Pid, signals: &Signals, mut relay: Option<&mut Relay>) -> Result<i32, Error> {
-    let mut forwarder = Forwarder::default();
-    loop {
-        let next = match relay.as_deref_mut() {
-            Some(relay) => relay.next_signal(signals)?,
-            None => signals.next()?,
-        };
-        match next {
-            Signal::SIGCHLD => match waitpid(child, Some(WaitPidFlag::WNOHANG)) {
-                Ok(status) => match errs::status(status) {
-                    Some(code) => return Ok(code),
-                    None => continue,
-                },
-                Err(errno) => return Err(Error::Wait(errno)),
-            },
-            Signal::SIGWINCH if relay.is_some() => relay.as_deref().map_or((), Relay::resize),
-            // The caller's terminal is gone: hang up the container's, its session gets SIGHUP.
-            Signal::SIGHUP if relay.is_some() => relay.as_deref_mut().map_or((), Relay::hang_up),
-            sig => forwarder.forward(child, sig),
-        }
-    }
 }
 
 #[cfg(test)]
