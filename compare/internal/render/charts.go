@@ -105,7 +105,7 @@ func Chart(dir string, f *results.File, fig results.Figure) (string, error) {
 	}
 	labels.Offset = vg.Point{X: vg.Points(10)}
 	p.Add(plotter.NewGrid(), whiskers, dots, labels)
-	p.NominalX(names...)
+	p.NominalX(tickNames(names)...)
 	// Room around the dots: half a slot left and right, air above (and below, on log).
 	p.X.Min, p.X.Max = -0.5, float64(len(iv))-0.5
 	if logScale {
@@ -167,4 +167,17 @@ func number(v float64) string {
 	default:
 		return strconv.FormatFloat(v, 'f', 2, 64)
 	}
+}
+
+// tickNames breaks a long runtime name after its first hyphen ("bwrap-same-work" over two
+// lines), so that neighbouring names under the axis do not run into each other.
+func tickNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		if len(n) > 10 {
+			n = strings.Replace(n, "-", "-\n", 1)
+		}
+		out[i] = n
+	}
+	return out
 }
