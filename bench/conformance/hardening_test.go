@@ -280,3 +280,19 @@ func TestNoWayBackToTheHost(t *testing.T) {
 		}
 	})
 }
+
+// TestRootfsHostRootCheckSeesWhatIsMounted: the host-root check must look at the path mvrc
+// mounts, the cleaned one. A link to a deeper directory followed by as many ".." as the
+// stage is deep cleans to "/" as text, but resolves to the stage's first directory.
+func TestRootfsHostRootCheckSeesWhatIsMounted(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		link := filepath.Join(st.Dir, "deeplink")
+		if err := os.Symlink(filepath.Join(st.Dir, "rootfs", "bin"), link); err != nil {
+			t.Fatal(err)
+		}
+		rootfs := link + strings.Repeat("/..", strings.Count(filepath.Clean(st.Dir), "/")+1)
+		c := tcase{args: []string{"run", rootfs, "true"}, code: 125,
+			stderr: fail(`mvrc: rootfs "` + rootfs + `": cannot be the host's root directory`)}
+		c.check(t, st, twin)
+	})
+}

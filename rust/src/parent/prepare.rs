@@ -38,13 +38,15 @@ fn check_rootfs(dir: &OsStr) -> Result<OsString, Error> {
         Err(e) if e.kind() == ErrorKind::NotFound => return Err(Error::RootfsMissing { path: path() }),
         Err(e) => return Err(Error::Rootfs { path: path(), source: errno(&e) }),
     }
-    // The host's own root as ROOTFS would bind the host's /dev onto itself and
-    // fail half-way; a link to "/" is the same directory, so compare what it resolves to.
-    if fs::canonicalize(dir).is_ok_and(|real| real == Path::new("/")) {
+    let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
+    let cleaned = spec::clean(absolute.as_os_str());
+    // The host's own root as ROOTFS would bind the host's /dev onto itself and fail
+    // half-way; a link to "/" is the same directory, so compare what it resolves to. Resolve
+    // the cleaned path, the one we mount: "link/.." cleans differently than it resolves.
+    if fs::canonicalize(&cleaned).is_ok_and(|real| real == Path::new("/")) {
         return Err(Error::RootfsIsHostRoot { path: path() });
     }
-    let absolute = std::path::absolute(dir).map_err(|e| Error::Rootfs { path: path(), source: errno(&e) })?;
-    Ok(spec::clean(absolute.as_os_str()))
+    Ok(cleaned)
 }
 
 #[cfg(test)]
