@@ -27,7 +27,8 @@ func writePidFile(path string, pid int) error {
 	var f *os.File
 	var err error
 	for n := 0; n < pidFileTries; n++ {
-		tmp := filepath.Join(dir, fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n))
+		// Not filepath.Join: it would clean "link/.." as text and pick another directory.
+		tmp := dir + fmt.Sprintf(".%s.mvrc-%d-%d", base, os.Getpid(), n)
 		f, err = os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o644)
 		if !errors.Is(err, os.ErrExist) {
 			break
