@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // keptMode is the part of a file's mode a copy keeps.
@@ -48,9 +49,18 @@ func copyFile(src, dst string, perm os.FileMode) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(dst, data, perm); err != nil {
+	if err := writeFile(dst, data, perm); err != nil {
 		return err
 	}
 	// WriteFile's perm passes through the umask; the copy must keep the exact mode.
 	return os.Chmod(dst, perm)
+}
+
+// writeFile is os.WriteFile with no fork meanwhile (ForkLock's read side): a parallel test's
+// fork while the file is open for writing carries the writable fd into its child until that
+// child execs, and an exec of the file in that window fails with "text file busy" (ETXTBSY).
+func writeFile(path string, data []byte, perm os.FileMode) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	return os.WriteFile(path, data, perm)
 }

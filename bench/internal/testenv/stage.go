@@ -128,7 +128,7 @@ func (s *Staged) Write(name string, data []byte, perm os.FileMode) (string, erro
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(path, data, perm); err != nil {
+	if err := writeFile(path, data, perm); err != nil {
 		return "", err
 	}
 	if err := os.Chmod(path, perm); err != nil {
