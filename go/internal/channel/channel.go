@@ -50,7 +50,7 @@ const (
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
 const maxMessage = 64 << 10
 
-// childFD is where the re-exec'd child finds its end (the first of cmd.ExtraFiles).
+// childFD is where the re-exec'd child finds its end (ProcAttr.Files[3] of syscall.ForkExec).
 const childFD = 3
 
 // ParentEnd is the host's end.
@@ -60,7 +60,7 @@ type ParentEnd struct{ fd int }
 type ChildEnd struct{ fd int }
 
 // Pair makes both ends. Both are close-on-exec: the user's command never inherits them.
-// The child's end is returned as a file for cmd.ExtraFiles, which hands it over as fd 3.
+// The child's end is returned as a file; the parent's ForkExec hands it over as fd 3.
 func Pair() (*ParentEnd, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
