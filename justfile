@@ -24,6 +24,10 @@ build-rust:
       RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --locked --quiet --target "$target" && \
       cp "target/$target/release/mvrc" mvrc.new && mv mvrc.new mvrc
 
+# rebuild the exec hop both twins embed (hop/hop-x86_64, hop/hop-aarch64) from hop/src/hop.c
+hop:
+    ./hop/build.sh
+
 # build the busybox root filesystem in rootfs/busybox (offline, from Debian's busybox-static)
 rootfs:
     ./rootfs/build.sh rootfs/busybox
@@ -51,13 +55,13 @@ demo:
 test: build rootfs
     cd go && go test ./...
     cd rust && cargo test --locked --quiet
-    go test ./rootfs/... ./compare/...
+    go test ./rootfs/... ./compare/... ./hop/...
     cd bench && go test -count=1 ./...
 
 # gofmt, go vet, cargo fmt --check, clippy -D warnings
 lint:
-    test -z "$(gofmt -l go bench compare rootfs seccomp)" || { gofmt -l go bench compare rootfs seccomp; exit 1; }
-    go vet ./go/... ./bench/... ./compare/... ./rootfs/... ./seccomp/...
+    test -z "$(gofmt -l go bench compare rootfs seccomp hop)" || { gofmt -l go bench compare rootfs seccomp hop; exit 1; }
+    go vet ./go/... ./bench/... ./compare/... ./rootfs/... ./seccomp/... ./hop/...
     cd rust && cargo fmt --check && cargo clippy --locked --all-targets --quiet -- -D warnings
 
 # the cgroup v2 limits and a conformance slice on Debian 12's kernel under qemu (TESTS: a -test.run regexp)

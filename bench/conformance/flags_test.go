@@ -68,9 +68,9 @@ func TestFlags(t *testing.T) {
 		{name: "init reaps orphans", args: runSh(o("--init"), reapScript), stdout: "reaped\n"},
 
 		// --debug: the steps in design.md's order, each once.
-		{name: "debug lists the steps", args: run(o("--debug"), "true"), stderrRE: debugLines("sealed", "spec", "clone", "signals", "idmap", "child-runtime", "hostname", "rootfs", "network", "identity", "seccomp", "ready")},
-		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("sealed", "spec", "clone", "signals") + regexp.QuoteMeta(noPidWarning) + debugLines("idmap", "child-runtime", "rootfs", "identity", "seccomp", "ready")},
-		{name: "debug unconfined", args: run(o("--debug", "--seccomp", "unconfined"), "true"), stderrRE: debugLines("sealed", "spec", "clone", "signals", "idmap", "child-runtime", "hostname", "rootfs", "network", "identity", "ready")},
+		{name: "debug lists the steps", args: run(o("--debug"), "true"), stderrRE: debugLines("spec", "clone", "signals", "idmap", "child-runtime", "hostname", "rootfs", "network", "identity", "seccomp", "ready")},
+		{name: "debug without uts and net", args: run(o("--debug", "--ns", "user,mount"), "true"), stderrRE: debugLines("spec", "clone", "signals") + regexp.QuoteMeta(noPidWarning) + debugLines("idmap", "child-runtime", "rootfs", "identity", "seccomp", "ready")},
+		{name: "debug unconfined", args: run(o("--debug", "--seccomp", "unconfined"), "true"), stderrRE: debugLines("spec", "clone", "signals", "idmap", "child-runtime", "hostname", "rootfs", "network", "identity", "ready")},
 		{name: "debug keeps stdout clean", args: run(o("--debug"), "echo", "hi"), stdout: "hi\n", stderrRE: `(mvrc: debug: [^\n]+\n)+`},
 	})
 }

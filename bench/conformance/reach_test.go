@@ -1,7 +1,7 @@
-// What the container cannot reach of mvrc itself (design.md, "The sealed copy"): no process
+// What the container cannot reach of mvrc itself (design.md, "The exec hop"): no process
 // in it gets a handle on the host's mvrc binary (CVE-2019-5736): not by exec'ing
-// /proc/self/exe, not as a script's "#!" interpreter, not through /proc/1/exe or mvrc's own
-// /proc entry, and not in the moment mvrc is killed.
+// /proc/self/exe, not as a script's "#!" interpreter (both lead to the sealed hop), not
+// through /proc/1/exe or mvrc's own /proc entry, and not in the moment mvrc is killed.
 package conformance
 
 import (
@@ -92,8 +92,9 @@ func stageLoader(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
 
 // TestSelfExeIsNotTheHostBinary: COMMAND /proc/self/exe, or a script whose interpreter is
 // /proc/self/exe, runs whatever the process that execs COMMAND runs from. It must never be
-// the host's file. The exec'd mvrc is held while the host looks at it: its usage error goes
-// to a stderr pipe that is already full, so it blocks in write(2) until the test reads.
+// the host's file: it is the hop, from its sealed memfd, which says what it is and exits
+// 125. The exec'd hop is held while the host looks at it: its line goes to a stderr pipe
+// that is already full, so it blocks in write(2) until the test reads.
 func TestSelfExeIsNotTheHostBinary(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -102,10 +103,10 @@ func TestSelfExeIsNotTheHostBinary(t *testing.T) {
 		cmdline string // of the exec'd process, as /proc/PID/cmdline shows it
 		stderr  string
 	}{
-		{"proc self exe", nil, []string{"/proc/self/exe", "nope"}, "/proc/self/exe\x00nope\x00", `mvrc: unknown command "nope"`},
-		{"proc self exe under init", o("--init"), []string{"/proc/self/exe", "nope"}, "/proc/self/exe\x00nope\x00", `mvrc: unknown command "nope"`},
-		{"script interpreter", nil, []string{"/selfexe"}, "/proc/self/exe\x00/selfexe\x00", `mvrc: unknown command "/selfexe"`},
-		{"script interpreter under init", o("--init"), []string{"/selfexe"}, "/proc/self/exe\x00/selfexe\x00", `mvrc: unknown command "/selfexe"`},
+		{"proc self exe", nil, []string{"/proc/self/exe", "nope"}, "/proc/self/exe\x00nope\x00", hopLine},
+		{"proc self exe under init", o("--init"), []string{"/proc/self/exe", "nope"}, "/proc/self/exe\x00nope\x00", hopLine},
+		{"script interpreter", nil, []string{"/selfexe"}, "/proc/self/exe\x00/selfexe\x00", hopLine},
+		{"script interpreter under init", o("--init"), []string{"/selfexe"}, "/proc/self/exe\x00/selfexe\x00", hopLine},
 	}
 	eachIdentity(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
 		stageLoader(t, st, twin)
@@ -115,9 +116,9 @@ func TestSelfExeIsNotTheHostBinary(t *testing.T) {
 			t.Run(c.name, func(t *testing.T) {
 				t.Parallel()
 				args := expandAll(t, st, twin, run(c.opts, c.command...))
-				id, r := heldExe(t, st, twin, args, c.cmdline)
-				if id == host {
-					t.Errorf("mvrc %s: the container runs the host's mvrc binary (%s)", quote(args), host)
+				id, link, r := heldExe(t, st, twin, args, c.cmdline)
+				if id == host || !strings.HasPrefix(link, "/memfd:mvrc-hop ") {
+					t.Errorf("mvrc %s: the container runs %s (%s), want the sealed hop; the host's binary is %s", quote(args), link, id, host)
 				}
 				// As root, mvrc's warning (one write) may land amid the exec'd mvrc's line.
 				if r.code != 125 || !strings.Contains(strings.Replace(r.stderr, rootWarning+"\n", "", 1), c.stderr) {
@@ -128,10 +129,14 @@ func TestSelfExeIsNotTheHostBinary(t *testing.T) {
 	})
 }
 
+// hopLine is what the hop says when anything but mvrc runs it.
+const hopLine = "mvrc: this is mvrc's exec hop: mvrc runs COMMAND through it, nothing else does"
+
 // heldExe runs mvrc with a full stderr pipe, finds the process below it whose command line
-// is cmdline, and returns the identity of its executable ("" if none showed up); then it
-// drains the pipe and returns how mvrc ended (stderr without the filler).
-func heldExe(t *testing.T, st *testenv.Staged, twin testenv.Twin, args []string, cmdline string) (string, result) {
+// is cmdline, and returns the identity of its executable ("" if none showed up) and where
+// /proc/PID/exe leads; then it drains the pipe and returns how mvrc ended (stderr without
+// the filler).
+func heldExe(t *testing.T, st *testenv.Staged, twin testenv.Twin, args []string, cmdline string) (string, string, result) {
 	t.Helper()
 	var p [2]int
 	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil { // blocking: a write must wait
@@ -157,13 +162,14 @@ func heldExe(t *testing.T, st *testenv.Staged, twin testenv.Twin, args []string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := ""
+	id, link := "", ""
 	for deadline := time.Now().Add(lineTimeout); id == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		for _, pid := range descendants(cmd.Process.Pid) {
 			var st syscall.Stat_t
 			got, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 			if string(got) == cmdline && syscall.Stat(fmt.Sprintf("/proc/%d/exe", pid), &st) == nil {
 				id = fmt.Sprintf("%d:%d", st.Dev, st.Ino)
+				link, _ = os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
 			}
 		}
 	}
@@ -175,7 +181,7 @@ func heldExe(t *testing.T, st *testenv.Staged, twin testenv.Twin, args []string,
 	if id == "" {
 		t.Fatalf("mvrc %s: no process ran %q within %v; exit %d, stderr %q", quote(args), cmdline, lineTimeout, cmd.ProcessState.ExitCode(), stderr)
 	}
-	return id, result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: string(stderr)}
+	return id, link, result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: string(stderr)}
 }
 
 // TestNoHandleOnMvrc: the probe tries every way to open the executable of --init's PID 1
@@ -219,13 +225,15 @@ const (
 	raceBudget = 20 * time.Second
 )
 
-// TestKillRaceLeavesBinary is the attack of issue 9: COMMAND runs mvrc from /proc/self/exe
-// and a nested run without namespaces whose command climbs out of its chroot, holds /proc/1/exe
-// (that mvrc) with O_PATH and, while mvrc is killed with SIGKILL, tries to write into it.
-// The held file must not be the host's binary, and the binary's bytes never change.
+// TestKillRaceLeavesBinary is the attack of issue 9 on what is left of mvrc in the
+// container. Its route then, a nested mvrc run from /proc/self/exe, now ends at the hop
+// (TestSelfExeIsNotTheHostBinary); what remains is --init's PID 1, the one process of a run
+// that stays in the container running mvrc's code. COMMAND, root in the container and
+// unconfined, climbs out of any chroot, holds /proc/1/exe with O_PATH and, while mvrc is
+// killed with SIGKILL, tries to write into it. The held file, if any, must not be the
+// host's binary, and the binary's bytes never change.
 func TestKillRaceLeavesBinary(t *testing.T) {
 	eachIdentity(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		stageLoader(t, st, twin)
 		bin, err := testenv.Probe(attackProbe)
 		if err != nil {
 			t.Fatal(err)
@@ -234,11 +242,9 @@ func TestKillRaceLeavesBinary(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st.WriteFile(t, "rootfs/inner/attack", data, 0o755)
+		st.WriteFile(t, "rootfs/attack", data, 0o755)
 		host, before := fileID(t, twin.Path), sum(t, twin.Path)
-		// Unconfined: the default filter stops the nested mvrc at its first keyctl, before
-		// the attack could begin; this test is about the binary.
-		args := run(o("--seccomp", "unconfined"), "/proc/self/exe", "run", "--ns", "", "/inner", "/attack")
+		args := run(o("--init", "--seccomp", "unconfined"), "/attack")
 		runs := 0
 		for began := time.Now(); runs < raceRuns && time.Since(began) < raceBudget; runs++ {
 			l := start(t, st, twin, args...)

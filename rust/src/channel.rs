@@ -15,30 +15,39 @@
 //!                         ◀─────────────────────── devpts; T + its master (SCM_RIGHTS)
 //!                                                   → network → identity → workdir → command
 //!                         ◀─────────────────────── failure: E + exit code + line; exit
+//!                                                   execveat the hop (its end left open)
+//!                                                   hop: end → CLOEXEC; execve COMMAND
+//!                         ◀─────────────────────── failure: X + execve's errno; exit
 //!                         ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
-//! recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//! recv: EOF → running / E → print "mvrc: LINE", exit with CODE / X → the exec's line
 //! -t: the caller's terminal raw, relay master ⇄ stdin/stdout
 //! ```
 //!
 //! SOCK_SEQPACKET keeps each message one datagram, so no framing is needed, and a
 //! closed end reads as EOF (a zero-length recv). There is no SPEC message: the
-//! Rust child is a clone of the parent and already holds the spec in memory.
+//! Rust child is a clone of the parent and already holds the spec in memory. The child's
+//! one exec that keeps its end open is the hop's (hop/src/hop.c), which closes it on
+//! COMMAND's execve or sends X.
 
+use std::ffi::OsStr;
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use nix::errno::Errno;
+use nix::fcntl::{FcntlArg, FdFlag, fcntl};
 use nix::pty::Winsize;
 use nix::sys::socket::{
     AddressFamily, ControlMessage, ControlMessageOwned, MsgFlags, RecvMsg, SockFlag, SockType, UnixAddr,
     recvmsg, send, sendmsg, socketpair,
 };
 
+use crate::command;
 use crate::errs::{self, text};
 
 const MAPPED: u8 = b'M'; // with -t, the window size follows: rows, cols, x and y pixels (u16, big-endian)
 const TTY: u8 = b'T'; // child → parent: the pty's master, as SCM_RIGHTS
 const ERROR: u8 = b'E';
+const EXEC: u8 = b'X'; // hop → parent: COMMAND's execve failed; its errno, big-endian u32
 
 /// The largest message: an ERROR with its line (the Go twin's bound too).
 const MAX_MESSAGE: usize = 64 << 10;
@@ -60,6 +69,11 @@ pub enum Error {
     ParentGone,
     #[error("channel: the child ended without a terminal")]
     NoTerminal,
+    #[error("channel: {}", text(*.0))]
+    Handover(Errno),
+    /// COMMAND's execve, which the hop reported.
+    #[error(transparent)]
+    Exec(command::Error),
     /// A setup step that failed in the child: its line (without `mvrc: `) and exit code.
     #[error("{line}")]
     Child { code: i32, line: String },
@@ -87,14 +101,19 @@ impl ParentEnd {
     }
 
     // slide: channel
-    /// Waits until the child has exec'd (EOF) or failed (an ERROR with its line).
-    pub fn wait_for_exec(&self) -> Result<(), Error> {
+    /// Waits until COMMAND runs (EOF) or the child failed (an ERROR with its line, or the
+    /// errno of COMMAND's execve, worded for `argv0`).
+    pub fn wait_for_exec(&self, argv0: &OsStr) -> Result<(), Error> {
         let mut buf = vec![0u8; MAX_MESSAGE];
         match receive(&self.0, &mut buf)? {
             [] => Ok(()),
             [ERROR, code, line @ ..] => {
                 let line = String::from_utf8_lossy(line).into_owned();
                 Err(Error::Child { code: i32::from(*code), line })
+            }
+            &[EXEC, a, b, c, d] => {
+                let errno = Errno::from_raw(i32::from_be_bytes([a, b, c, d]));
+                Err(Error::Exec(command::exec_error(argv0, errno)))
             }
             [other, ..] => Err(Error::Unexpected(*other)),
         }
@@ -158,6 +177,13 @@ impl ChildEnd {
         sent.map(drop).map_err(Error::Send)
     }
     // end slide
+
+    /// Leaves our end open across the next execve, the hop's, and returns its number for the
+    /// hop's command line: the hop closes it on COMMAND's execve, or reports.
+    pub fn handover(&self) -> Result<RawFd, Error> {
+        fcntl(&self.0, FcntlArg::F_SETFD(FdFlag::empty())).map_err(Error::Handover)?;
+        Ok(self.0.as_raw_fd())
+    }
 
     /// Hands a setup failure to the parent, which prints its line and exits with its code.
     pub fn send_error(&self, err: &crate::child::Error) {
@@ -226,9 +252,27 @@ mod tests {
     fn error_round_trip() {
         let (parent, child) = pair().unwrap();
         child.send_error(&crate::command::exec_error("nope", Errno::ENOENT).into());
-        let err = parent.wait_for_exec().unwrap_err();
+        let err = parent.wait_for_exec(OsStr::new("x")).unwrap_err();
         assert!(matches!(err, Error::Child { code: 127, .. }), "{err:?}");
         assert_eq!(err.to_string(), r#"exec "nope": no such file or directory"#);
+    }
+
+    /// The hop's report of a failed execve is worded by the parent for COMMAND as written.
+    #[test]
+    fn hops_errno_reaches_parent() {
+        use std::os::unix::ffi::OsStrExt;
+        for (errno, line, code) in [
+            (2u8, r#"exec "a\xffb": no such file or directory"#, 127),
+            (13, r#"exec "a\xffb": permission denied"#, 126),
+            (8, r#"exec "a\xffb": exec format error"#, 126),
+        ] {
+            let (parent, child) = pair().unwrap();
+            send_message(&child.0, &[EXEC, 0, 0, 0, errno]).unwrap();
+            match parent.wait_for_exec(OsStr::from_bytes(b"a\xffb")) {
+                Err(Error::Exec(err)) => assert_eq!((err.to_string().as_str(), err.code()), (line, code)),
+                other => panic!("errno {errno}: {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -236,11 +280,11 @@ mod tests {
         let (parent, child) = pair().unwrap();
         let cmd = format!("/{}", "b".repeat(MAX_MESSAGE - 100));
         child.send_error(&crate::command::exec_error(&cmd, Errno::ENAMETOOLONG).into());
-        let err = parent.wait_for_exec().unwrap_err();
+        let err = parent.wait_for_exec(OsStr::new("x")).unwrap_err();
         assert_eq!(err.to_string(), format!(r#"exec "{cmd}": file name too long"#));
         let (parent, child) = pair().unwrap();
         child.send_error(&crate::command::exec_error("b".repeat(MAX_MESSAGE), Errno::ENOENT).into());
-        let err = parent.wait_for_exec().unwrap_err();
+        let err = parent.wait_for_exec(OsStr::new("x")).unwrap_err();
         assert_eq!(err.to_string(), "channel: message too long", "a message beyond the bound");
     }
 
@@ -257,7 +301,7 @@ mod tests {
         child.send_terminal(&write).unwrap();
         drop((write, child));
         let master = parent.receive_terminal().expect("the passed descriptor");
-        assert!(parent.wait_for_exec().is_ok(), "EOF after the terminal");
+        assert!(parent.wait_for_exec(OsStr::new("x")).is_ok(), "EOF after the terminal");
         nix::unistd::write(&master, b"x").unwrap();
         let mut buf = [0u8; 1];
         assert_eq!(nix::unistd::read(&read, &mut buf), Ok(1));
@@ -270,7 +314,7 @@ mod tests {
         parent.send_mapped(None).unwrap();
         assert!(child.wait_for_mapped().is_ok_and(|size| size.is_none()));
         drop(child);
-        assert!(parent.wait_for_exec().is_ok());
+        assert!(parent.wait_for_exec(OsStr::new("x")).is_ok());
         let (parent, child) = pair().unwrap();
         drop(parent);
         assert!(matches!(child.wait_for_mapped(), Err(Error::ParentGone)));

@@ -2,13 +2,15 @@
 //! and word an exec failure as 126 (cannot execute) or 127 (not found).
 
 use std::ffi::{CString, OsStr, OsString};
+use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::fcntl::AtFlags;
 use nix::libc;
 use nix::sys::signal::SigSet;
-use nix::unistd::execve;
+use nix::unistd::execveat;
 
 use crate::errs::{CANNOT_EXEC, NOT_FOUND, quote, text};
 
@@ -69,15 +71,18 @@ pub fn exec_error(cmd: impl AsRef<OsStr>, errno: Errno) -> Error {
 }
 
 // slide: exec
-/// Replaces this process with COMMAND (`argv[0]` as the user wrote it, found at
-/// `path`); returns only the reason it could not. On success the close-on-exec
-/// channel closes: the parent reads EOF. Used by the child and by --init's PID 1.
-pub fn exec(path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
+/// Replaces this process with COMMAND (`argv[0]` as the user wrote it, found at `path`)
+/// through the hop (sealed::hop): execveat(hop) with the channel's end (`channel`, see
+/// ChildEnd::handover), then the hop execs COMMAND. Returns only the reason the hop could
+/// not be exec'd; COMMAND's own execve failing comes to the parent from the hop.
+/// /proc/self/exe in the container is thus never the host's binary (see sealed). Used by
+/// the child and by --init's PID 1.
+pub fn exec(hop: &OwnedFd, channel: RawFd, path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
     reset_signals();
-    let path = CString::new(path.as_os_str().as_encoded_bytes()).ok();
-    let errno = match (path, cstrings(argv), cstrings(env)) {
-        (Some(path), Some(argv), Some(env)) => {
-            let Err(errno) = execve(&path, &argv, &env);
+    let head = [OsString::from(channel.to_string()), path.as_os_str().to_owned()];
+    let errno = match (cstrings(head.iter().chain(argv)), cstrings(env)) {
+        (Some(args), Some(env)) => {
+            let Err(errno) = execveat(hop, c"", &args, &env, AtFlags::AT_EMPTY_PATH);
             errno
         }
         _ => Errno::EINVAL, // a NUL inside an argument
@@ -105,8 +110,8 @@ fn reset_signals() {
 /// The number of the last signal (the kernel's _NSIG - 1).
 const NSIG: i64 = 64;
 
-fn cstrings(all: &[OsString]) -> Option<Vec<CString>> {
-    all.iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
+fn cstrings<'a>(all: impl IntoIterator<Item = &'a OsString>) -> Option<Vec<CString>> {
+    all.into_iter().map(|s| CString::new(s.as_bytes()).ok()).collect()
 }
 
 /// PATH from an environment list ("" if it has none).

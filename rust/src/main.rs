@@ -39,8 +39,6 @@ enum Error {
     #[error(transparent)]
     Usage(#[from] UsageError),
     #[error(transparent)]
-    Sealed(#[from] sealed::Error),
-    #[error(transparent)]
     Run(#[from] parent::Error),
     #[error(transparent)]
     Seccomp(#[from] seccomp::Error),
@@ -77,7 +75,6 @@ fn run(started: Instant) -> Result<i32, Error> {
             let _ = writeln!(io::stdout(), "mvrc {} (rust)", cli::VERSION);
         }
         Action::Run(spec) => {
-            sealed::reexec_unless_sealed(debug::Timer::new(spec.debug))?;
             return Ok(parent::run(*spec, started)?);
         }
     }
@@ -95,7 +92,7 @@ fn report(err: &Error) -> i32 {
             let _ = writeln!(stderr, "{}", errs::USAGE_HINT);
             errs::FAILED
         }
-        Error::Sealed(_) | Error::Seccomp(_) => errs::FAILED,
+        Error::Seccomp(_) => errs::FAILED,
         Error::Run(err) => err.code(),
     }
 }

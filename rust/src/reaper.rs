@@ -1,10 +1,10 @@
 //! `--init`'s PID 1: start COMMAND as its first child, forward signals to it, reap every zombie.
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 
 use nix::errno::Errno;
-use nix::fcntl::OFlag;
+use nix::fcntl::{FcntlArg, FdFlag, OFlag, fcntl};
 use nix::sys::prctl;
 use nix::sys::signal::Signal;
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
@@ -33,12 +33,15 @@ pub struct Init {
     signals: Signals,
 }
 
-/// Forks COMMAND (already looked up as `path`), which becomes PID 2 (the first child: Rust's init has one thread), and returns
-/// once it runs, or with the reason it could not be exec'd. As in Go's ForkExec,
-/// that reason comes back on a close-on-exec pipe: EOF means the exec worked. With
-/// `tty` (-t, our stdin is the pty), COMMAND leads a session of its own with the pty as
-/// its controlling terminal (a failure there is reported like an exec's, as Go's Setctty).
+/// Forks COMMAND (already looked up as `path`) through the hop (see sealed); it becomes
+/// PID 2 (the first child: Rust's init has one thread). Returns once it runs, or with the
+/// reason it could not be exec'd: that reason comes back on a pipe, the hop's channel,
+/// as X and the errno; EOF means COMMAND's execve worked. With `tty` (-t, our stdin is
+/// the pty), COMMAND leads a session of its own with the pty as its controlling terminal
+/// (a failure there is reported like an exec's, as Go's Setctty). The hop is closed on
+/// return: PID 1 holds nothing of the host's for the container's life.
 pub fn start(
+    hop: OwnedFd,
     path: &Path,
     argv: &[std::ffi::OsString],
     env: &[std::ffi::OsString],
@@ -52,15 +55,19 @@ pub fn start(
             drop(failure);
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            let errno = match take_terminal(tty) {
-                Ok(()) => command::exec(path, argv, env).errno(),
+            // The report pipe is the hop's channel: left open across the hop's execveat,
+            // closed by COMMAND's, or carrying X and the errno as from the hop.
+            let handover = fcntl(&report, FcntlArg::F_SETFD(FdFlag::empty()));
+            let errno = match take_terminal(tty).and(handover.map(drop)) {
+                Ok(()) => command::exec(&hop, report.as_raw_fd(), path, argv, env).errno(),
                 Err(errno) => errno,
             };
-            let _ = write(&report, &(errno as i32).to_ne_bytes());
+            let _ = write(&report, &exec_report(errno));
             std::process::exit(FAILED);
         }
         ForkResult::Parent { child } => {
-            drop(report);
+            // PID 1 holds nothing of the host's for the container's life.
+            drop((report, hop));
             if let Some(errno) = exec_failure(&failure) {
                 let _ = waitpid(child, None);
                 return Err(Error::Exec(command::exec_error(&argv[0], errno)));
@@ -84,13 +91,21 @@ fn take_terminal(tty: bool) -> Result<(), Errno> {
     }
 }
 
-/// Reads the errno a failed exec wrote; None at EOF (the exec closed the pipe).
+/// What the hop writes when COMMAND's execve fails: X and the errno, big-endian.
+fn exec_report(errno: Errno) -> [u8; 5] {
+    let [a, b, c, d] = (errno as i32).to_be_bytes();
+    [b'X', a, b, c, d]
+}
+
+/// Reads the errno a failed exec reported; None at EOF (COMMAND's execve closed the pipe).
 fn exec_failure(pipe: &OwnedFd) -> Option<Errno> {
-    let mut buf = [0u8; 4];
+    let mut buf = [0u8; 5];
     loop {
         match read(pipe, &mut buf) {
             Err(Errno::EINTR) => continue,
-            Ok(4) => return Some(Errno::from_raw(i32::from_ne_bytes(buf))),
+            Ok(5) if buf[0] == b'X' => {
+                return Some(Errno::from_raw(i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]])));
+            }
             _ => return None,
         }
     }

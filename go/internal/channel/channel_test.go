@@ -45,7 +45,7 @@ func TestSpecThenMappedThenEOF(t *testing.T) {
 		t.Fatalf("WaitMapped = %+v, %v; want no size", size, err)
 	}
 	c.Close() // what a successful execve does to the close-on-exec end
-	if err := p.WaitExec(); err != nil {
+	if err := p.WaitExec("sh"); err != nil {
 		t.Fatalf("WaitExec after EOF = %v; want nil", err)
 	}
 }
@@ -68,9 +68,31 @@ func TestLargeSpecTravelsInChunks(t *testing.T) {
 func TestErrorReachesParent(t *testing.T) {
 	p, c := pair(t)
 	c.SendError(errs.Codef(127, `exec "nope": no such file or directory`))
-	lines, code := errs.Report(p.WaitExec())
+	lines, code := errs.Report(p.WaitExec("nope"))
 	if want := `mvrc: exec "nope": no such file or directory`; len(lines) != 1 || lines[0] != want || code != 127 {
 		t.Fatalf("WaitExec reports %q, %d; want %q, 127", lines, code, want)
+	}
+}
+
+// The hop's report of a failed execve is worded by the parent for COMMAND as the user wrote it.
+func TestHopsErrnoReachesParent(t *testing.T) {
+	for _, c := range []struct {
+		errno byte
+		line  string
+		code  int
+	}{
+		{2, `mvrc: exec "a\xffb": no such file or directory`, 127},
+		{13, `mvrc: exec "a\xffb": permission denied`, 126},
+		{8, `mvrc: exec "a\xffb": exec format error`, 126},
+	} {
+		p, c2 := pair(t)
+		if err := send(c2.fd, []byte{msgExec, 0, 0, 0, c.errno}); err != nil {
+			t.Fatal(err)
+		}
+		lines, code := errs.Report(p.WaitExec("a\xffb"))
+		if len(lines) != 1 || lines[0] != c.line || code != c.code {
+			t.Errorf("errno %d: WaitExec reports %q, %d; want %q, %d", c.errno, lines, code, c.line, c.code)
+		}
 	}
 }
 
@@ -117,7 +139,7 @@ func TestTerminalTravels(t *testing.T) {
 		t.Fatalf("ReceiveTerminal = %d, %v; want a descriptor", master, err)
 	}
 	defer unix.Close(master)
-	if err := p.WaitExec(); err != nil {
+	if err := p.WaitExec("sh"); err != nil {
 		t.Fatalf("WaitExec after the terminal = %v; want nil", err)
 	}
 	buf := make([]byte, 1)

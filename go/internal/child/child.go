@@ -32,9 +32,6 @@ import (
 // it from init): ids, pdeathsig and the final execve belong to that thread.
 // A failed step goes to the parent, which prints the one line; the child stays silent.
 func Run() {
-	// The sealed copy of mvrc we were started from (see sealed): the kernel holds it as our
-	// executable; a descriptor in --init's PID 1 would outlive the setup.
-	_ = unix.Close(sealed.ChildFD)
 	ch, err := channel.OpenChildEnd()
 	if err != nil {
 		os.Exit(errs.Failed)
@@ -48,101 +45,108 @@ func Run() {
 	if err != nil {
 		os.Exit(errs.Failed) // the parent failed and says why
 	}
-	path, err := setup(s, ch, size)
+	path, hop, err := setup(s, ch, size)
 	if err != nil {
 		fail(ch, err)
 	}
 	if s.Init {
-		runInit(ch, s, path)
+		runInit(ch, s, path, hop)
 	}
-	fail(ch, command.Exec(path, s.Command, s.Env))
+	channel, err := ch.Handover()
+	if err != nil {
+		fail(ch, err)
+	}
+	fail(ch, command.Exec(hop, channel, path, s.Command, s.Env))
 }
 
 // end slide
 
 // setup does every step between the maps and the exec, in design.md's order, and returns
-// the file COMMAND runs from. size is the caller's window size under -t.
-func setup(s *spec.Spec, ch *channel.ChildEnd, size *unix.Winsize) (string, error) {
+// the file COMMAND runs from and the hop to exec it through. size is the caller's window
+// size under -t.
+func setup(s *spec.Spec, ch *channel.ChildEnd, size *unix.Winsize) (path string, hop int, err error) {
 	timer := debug.New(s.Debug)
 	// What the child cost before its first step: the Go child's exec and runtime start.
 	timer.Report("child-runtime", debug.CPU())
 	// Before the first change of id, while the caller's /proc is still mounted.
 	parent, err := confine.WatchParent()
 	if err != nil {
-		return "", err
+		return "", -1, err
 	}
 	defer parent.Close()
 	if err := becomeRoot(s, parent); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	if err := ownCgroupNamespace(s); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	// Read while /proc is still the host's: after the rootfs step it may be gone (no mount
 	// namespace, chroot into a tree without /proc).
 	denied := setgroupsDenied()
 	if namespaces.Has(s.Namespaces, "uts") {
 		if err := timer.Time("hostname", func() error { return setHostname(s.Hostname) }); err != nil {
-			return "", err
+			return "", -1, err
 		}
 	}
 	if err := timer.Time("rootfs", func() error { return rootfs.Setup(s) }); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	if s.TTY {
 		if err := openTerminal(ch, s.User, size); err != nil {
-			return "", err
+			return "", -1, err
 		}
 	}
 	if namespaces.Has(s.Namespaces, "net") {
 		if err := timer.Time("network", network.LoopbackUp); err != nil {
-			return "", err
+			return "", -1, err
 		}
 	}
 	// While we are still root of the namespace: dropping from the bounding set needs CAP_SETPCAP.
 	if err := caps.DropBounding(); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	if err := timer.Time("identity", func() error { return setIdentity(s.User, denied, s.Init, parent) }); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	// As COMMAND's identity, which then owns the keyring.
 	if err := confine.NewSessionKeyring(); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	if err := setWorkdir(s.Workdir); err != nil {
-		return "", err
+		return "", -1, err
 	}
-	path, err := command.Find(s.Command[0], command.PathOf(s.Env))
-	if err != nil {
-		return "", err
+	if path, err = command.Find(s.Command[0], command.PathOf(s.Env)); err != nil {
+		return "", -1, err
 	}
 	if err := newSession(); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	// Under --init the pty is COMMAND's: it leads a session of its own (reaper.Start), and
 	// PID 1 stays out of the terminal's signals.
 	if s.TTY && !s.Init {
 		if err := terminal.Control(); err != nil {
-			return "", err
+			return "", -1, err
 		}
 	}
 	if err := confine.NoNewPrivs(); err != nil {
-		return "", err
+		return "", -1, err
+	}
+	if hop, err = sealed.Hop(); err != nil {
+		return "", -1, err
 	}
 	// Last, so that nothing opened above is missed (the channel's end too: its closing on
 	// exec is the parent's EOF); before the fork of --init too.
 	if err := fds.CloseOnExec(); err != nil {
-		return "", err
+		return "", -1, err
 	}
 	// The filter comes last: every step above may need what it denies (mount, sethostname).
 	// Under --init it holds for our init too, and COMMAND inherits it across fork and exec.
 	if len(s.Filter) > 0 {
 		if err := timer.Time("seccomp", func() error { return seccomp.Install(seccomp.Decode(s.Filter)) }); err != nil {
-			return "", err
+			return "", -1, err
 		}
 	}
-	return path, nil
+	return path, hop, nil
 }
 
 // ownCgroupNamespace starts a cgroup namespace again once the parent has moved us into the
@@ -193,13 +197,13 @@ func setWorkdir(dir string) error {
 
 // runInit stays as PID 1 and starts COMMAND as its first child; closing the channel tells the parent
 // that COMMAND started.
-func runInit(ch *channel.ChildEnd, s *spec.Spec, path string) {
+func runInit(ch *channel.ChildEnd, s *spec.Spec, path string, hop int) {
 	// Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
 	// execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
 	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
 		fail(ch, errs.Failf("prctl dumpable: %w", err))
 	}
-	init, err := reaper.Start(path, s.Command, s.Env, s.TTY)
+	init, err := reaper.Start(hop, path, s.Command, s.Env, s.TTY)
 	if err != nil {
 		fail(ch, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -53,15 +55,37 @@ func ExecError(cmd string, err error) error {
 
 // slide: exec
 
-// Exec replaces us with COMMAND (argv[0] as the user wrote it, found at path); it returns
-// only the reason it could not. On success the channel's close-on-exec end closes and the
-// parent reads EOF.
-func Exec(path string, argv, env []string) error {
+// Exec replaces us with COMMAND (argv[0] as the user wrote it, found at path) through the
+// hop (sealed.Hop): execveat(hop) with the channel's end (channel.Handover), then the hop
+// execs COMMAND. It returns only the reason the hop could not be exec'd; COMMAND's own
+// execve failing comes to the parent from the hop. /proc/self/exe in the container is
+// thus never the host's binary (see sealed).
+func Exec(hop, channel int, path string, argv, env []string) error {
 	resetSignals()
-	return ExecError(argv[0], unix.Exec(path, argv, env))
+	return ExecError(argv[0], execveat(hop, append([]string{strconv.Itoa(channel), path}, argv...), env))
 }
 
 // end slide
+
+// execveat runs the program behind fd (AT_EMPTY_PATH: no path through the container's /proc).
+// The raw call (x/sys has none): it tells the runtime nothing, so no thread starts meanwhile.
+func execveat(fd int, argv, env []string) error {
+	argvp, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return err
+	}
+	envp, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		return err
+	}
+	empty := []byte{0}
+	_, _, errno := unix.RawSyscall6(unix.SYS_EXECVEAT, uintptr(fd), uintptr(unsafe.Pointer(&empty[0])),
+		uintptr(unsafe.Pointer(&argvp[0])), uintptr(unsafe.Pointer(&envp[0])), unix.AT_EMPTY_PATH, 0)
+	runtime.KeepAlive(argvp)
+	runtime.KeepAlive(envp)
+	runtime.KeepAlive(empty)
+	return errno
+}
 
 // resetSignals gives COMMAND the signal state of a fresh process: nothing blocked (execve
 // keeps the mask) and every signal at SIG_DFL (DefaultIgnored).

@@ -19,7 +19,6 @@ import (
 	"mvrc/internal/errs"
 	"mvrc/internal/fds"
 	"mvrc/internal/namespaces"
-	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 	"mvrc/internal/spec"
 	"mvrc/internal/terminal"
@@ -53,22 +52,11 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	// in memory (peak RSS) and to end at exit. A goroutine still runs while main is blocked.
 	runtime.GOMAXPROCS(1)
 	timer := debug.New(s.Debug)
-	// First, so that both twins report it before "spec" (Rust copies before its re-exec).
-	began := time.Now()
-	exe, made, err := sealed.Exe()
-	if err != nil {
-		return 0, err
-	}
-	defer unix.Close(exe)
-	copying := time.Since(began)
-	if made {
-		timer.Report("sealed", copying)
-	}
 	delegated, err := prepare(s)
 	if err != nil {
 		return 0, err
 	}
-	timer.Report("spec", time.Since(start)-copying) // parse and checks; the copy is its own step
+	timer.Report("spec", time.Since(start)) // parse and checks
 	if s.Chroot && namespaces.Has(s.Namespaces, "mount") {
 		fmt.Fprintln(os.Stderr, "mvrc: warning: --chroot is escapable; use it for teaching only")
 	}
@@ -103,7 +91,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	runtime.LockOSThread()
 	var pid int
 	err = timer.Time("clone", func() (err error) {
-		pid, err = startChild(s, childEnd, exe)
+		pid, err = startChild(s, childEnd)
 		return err
 	})
 	childEnd.Close()
@@ -123,7 +111,7 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 		kill(pid)
 		return 0, err
 	}
-	master, err := waitForExec(ch, pid, s.TTY)
+	master, err := waitForExec(ch, pid, s.TTY, s.Command[0])
 	if err != nil {
 		return 0, err
 	}
@@ -162,12 +150,13 @@ func Run(s *spec.Spec, start time.Time) (int, error) {
 	return errs.Status(status), nil
 }
 
-// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)),
-// from a sealed copy of this binary, never the host's file (see sealed). The child's end of
-// the channel becomes its fd 3, the copy its fd 4; the user's command line stays here.
+// startChild re-executes mvrc as "mvrc-child" inside every namespace at once (one clone(2)).
+// The child's end of the channel becomes its fd 3; the user's command line stays here.
+// /proc/self/exe is the host's binary: no process of the container exists before the child
+// has exec'd the hop (see sealed), and --init's PID 1 is not dumpable.
 // syscall.ForkExec, not os/exec: os.StartProcess first clones a throw-away child to probe
 // for pidfd support, a whole process creation on the start path.
-func startChild(s *spec.Spec, childEnd *os.File, exe int) (int, error) {
+func startChild(s *spec.Spec, childEnd *os.File) (int, error) {
 	sys := &syscall.SysProcAttr{
 		// CLONE_VFORK|CLONE_VM: the child borrows our memory until its execve, instead of
 		// copying our page tables. Go adds them itself except with a user namespace, where
@@ -183,11 +172,11 @@ func startChild(s *spec.Spec, childEnd *os.File, exe int) (int, error) {
 		// fail, half-way into the setup: say it now. Any namespace makes the kernel refuse.
 		return 0, cloneError(s, errUnprivileged)
 	}
-	pid, err := syscall.ForkExec(fmt.Sprintf("/proc/self/fd/%d", sealed.ChildFD), []string{"mvrc-child"}, &syscall.ProcAttr{
+	pid, err := syscall.ForkExec("/proc/self/exe", []string{"mvrc-child"}, &syscall.ProcAttr{
 		// One P for the child's one goroutine: its runtime starts fewer threads, and execve
 		// has fewer to end. (COMMAND gets the Spec's environment, not this one.)
 		Env:   []string{"GOMAXPROCS=1"},
-		Files: []uintptr{0, 1, 2, childEnd.Fd(), uintptr(exe)},
+		Files: []uintptr{0, 1, 2, childEnd.Fd()},
 		Sys:   sys,
 	})
 	if err != nil {

@@ -29,13 +29,13 @@ func kill(pid int) {
 // waitForExec waits until COMMAND runs and returns the pty's master under -t (else -1), or
 // returns the error that stopped the child. The child is killed first: after a broken
 // channel it may still be waiting for us.
-func waitForExec(ch *channel.ParentEnd, pid int, tty bool) (master int, err error) {
+func waitForExec(ch *channel.ParentEnd, pid int, tty bool, argv0 string) (master int, err error) {
 	master = -1
 	if tty {
 		master, err = ch.ReceiveTerminal()
 	}
 	if err == nil {
-		err = ch.WaitExec()
+		err = ch.WaitExec(argv0)
 	}
 	if err != nil {
 		if master >= 0 {

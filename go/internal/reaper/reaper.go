@@ -4,8 +4,12 @@
 package reaper
 
 import (
+	"encoding/binary"
+	"fmt"
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 
 	"mvrc/internal/command"
 	"mvrc/internal/errs"
@@ -18,23 +22,67 @@ type Init struct {
 	caught  chan os.Signal
 }
 
-// Start forks COMMAND (already looked up as path) and returns once it runs, or with the
-// reason it could not be exec'd (ForkExec reads it from a close-on-exec pipe). Signals are
-// caught first, so none that arrives while COMMAND starts is lost. With tty (-t, our stdin
-// is the pty), COMMAND leads a session of its own with the pty as its controlling terminal.
-func Start(path string, argv, env []string, tty bool) (*Init, error) {
+// Start forks COMMAND (already looked up as path) through the hop (see sealed) and returns
+// once it runs, or with the reason it could not be exec'd. Signals are caught first, so
+// none that arrives while COMMAND starts is lost. With tty (-t, our stdin is the pty),
+// COMMAND leads a session of its own with the pty as its controlling terminal. The hop is
+// closed when Start returns: PID 1 holds nothing of the host's for the container's life.
+func Start(hop int, path string, argv, env []string, tty bool) (*Init, error) {
+	defer unix.Close(hop)
 	caught := signals.Catch()
 	command.DefaultIgnored() // COMMAND starts with every signal at SIG_DFL, like a fresh process
-	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
+	attr := &syscall.ProcAttr{
 		Env:   env,
 		Files: []uintptr{0, 1, 2},
 		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setsid: tty, Setctty: tty, Ctty: 0},
-	})
+	}
+	pid, err := forkHop(hop, path, argv, attr)
 	if err != nil {
 		signals.Stop(caught)
-		return nil, command.ExecError(argv[0], err)
+		return nil, err
 	}
 	return &Init{command: pid, caught: caught}, nil
+}
+
+// forkHop starts the hop with COMMAND's command line. ForkExec takes a path, not a
+// descriptor: the hop is named through the container's /proc. The hop's channel is a pipe,
+// its fd 3: EOF once COMMAND's execve worked, or X and the errno (the hop's own exec
+// failing, ForkExec reports). Without /proc in the container (no mount namespace and a
+// ROOTFS without one) COMMAND is exec'd directly: there is no /proc/self/exe to lead back
+// to mvrc then either.
+func forkHop(hop int, path string, argv []string, attr *syscall.ProcAttr) (int, error) {
+	named := fmt.Sprintf("/proc/self/fd/%d", hop)
+	if !sameFile(named, hop) {
+		pid, err := syscall.ForkExec(path, argv, attr)
+		if err != nil {
+			return 0, command.ExecError(argv[0], err)
+		}
+		return pid, nil
+	}
+	var report [2]int
+	if err := unix.Pipe2(report[:], unix.O_CLOEXEC); err != nil {
+		return 0, errs.Failf("pipe: %w", err)
+	}
+	defer unix.Close(report[0])
+	attr.Files = append(attr.Files, uintptr(report[1]))
+	pid, err := syscall.ForkExec(named, append([]string{"3", path}, argv...), attr)
+	unix.Close(report[1])
+	if err != nil {
+		return 0, command.ExecError(argv[0], err)
+	}
+	msg := make([]byte, 5)
+	if n, _ := unix.Read(report[0], msg); n == 5 && msg[0] == 'X' {
+		var ws syscall.WaitStatus
+		_, _ = syscall.Wait4(pid, &ws, 0, nil)
+		return 0, command.ExecError(argv[0], syscall.Errno(binary.BigEndian.Uint32(msg[1:])))
+	}
+	return pid, nil
+}
+
+// sameFile reports whether path leads to the file open as fd.
+func sameFile(path string, fd int) bool {
+	var a, b unix.Stat_t
+	return unix.Stat(path, &a) == nil && unix.Fstat(fd, &b) == nil && a.Dev == b.Dev && a.Ino == b.Ino
 }
 
 // Wait forwards signals to COMMAND and reaps every process that ends: orphans re-parented

@@ -4,11 +4,16 @@ import (
 	"testing"
 
 	"mvrc/internal/errs"
+	"mvrc/internal/sealed"
 )
 
 // Wait returns COMMAND's own status, reaping what COMMAND left behind on the way; Start
 // words an exec failure as SPEC does.
 func TestWaitReturnsCommandsStatus(t *testing.T) {
+	hop, err := sealed.Hop()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		script string
 		want   int
@@ -17,7 +22,7 @@ func TestWaitReturnsCommandsStatus(t *testing.T) {
 		{"sleep 0 & sleep 0 & exit 4", 4},
 		{"kill -TERM $$", 128 + 15},
 	} {
-		init, err := Start("/bin/sh", []string{"sh", "-c", tc.script}, nil, false)
+		init, err := Start(hop, "/bin/sh", []string{"sh", "-c", tc.script}, nil, false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -25,7 +30,7 @@ func TestWaitReturnsCommandsStatus(t *testing.T) {
 			t.Errorf("%q: Wait() = %d, want %d", tc.script, got, tc.want)
 		}
 	}
-	_, err := Start("/no/such/command", []string{"nope"}, nil, false)
+	_, err = Start(hop, "/no/such/command", []string{"nope"}, nil, false)
 	if lines, code := errs.Report(err); code != errs.NotFound || lines[0] != `mvrc: exec "nope": no such file or directory` {
 		t.Fatalf("Start of a missing command: %q, %d", lines, code)
 	}

@@ -1,80 +1,70 @@
-// Package sealed makes the copy of mvrc's own binary that the child runs from: a memfd,
-// sealed against every change, so that nothing in the container can reach the host's file.
+// Package sealed makes the sealed file COMMAND is exec'd through: mvrc's exec hop
+// (hop/src/hop.c, 1 KB) in a memfd that no one can write, shrink or grow, so nothing in the
+// container reaches a file of the host's.
 //
-// Why (CVE-2019-5736, runc's "/proc/self/exe" breakout): the child is a re-exec of mvrc,
-// and inside the container /proc/self/exe, /proc/1/exe under --init, and a script whose
-// "#!" names /proc/self/exe all lead to the file the child runs from. Were that the host's
+// Why (CVE-2019-5736, runc's "/proc/self/exe" breakout): inside the container
+// /proc/self/exe of the process that execs COMMAND, and a script whose "#!" names
+// /proc/self/exe, lead to the file that process runs from. Were that the host's mvrc
 // binary, COMMAND could exec it, keep an O_PATH handle on it, and once mvrc is gone open it
-// for writing: the next mvrc on the host would run the container's code. A sealed memfd is
-// a file of its own that no one can write, shrink or grow; the host's binary never enters
-// the container.
+// for writing: the next mvrc on the host would run the container's code. So the child, and
+// --init's PID 1 for COMMAND, exec the hop from this memfd, and the hop execs COMMAND.
+// --init's PID 1 runs mvrc for the container's life: it is not dumpable, and nothing in the
+// container holds CAP_SYS_PTRACE, so /proc/1/exe does not open for the container.
 package sealed
 
 import (
+	"cmp"
 	"errors"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 
+	"mvrc/hop"
 	"mvrc/internal/errs"
 )
 
-// ChildFD is where the re-exec'd child finds the copy it was started from (after the
-// channel's end, fd 3); the child closes it first thing.
-const ChildFD = 4
-
-// Seals are the seals the copy carries; F_SEAL_SEAL last, so no one can lift the others.
+// Seals are the seals the hop's memfd carries; F_SEAL_SEAL, so no one can lift the others.
 const Seals = unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE | unix.F_SEAL_SEAL
 
-// Exe returns a descriptor of a sealed memfd copy of the running binary, to be exec'd
-// through /proc/self/fd/N; the caller closes it. When mvrc already runs from such a copy (a
-// nested mvrc), that copy is reused: made says whether a copy was made. Plain system calls: os.File would set up the runtime's
-// poller for nothing, and the copy is made in the kernel (sendfile), not through a buffer.
-func Exe() (fd int, made bool, err error) {
-	exe, err := unix.Open("/proc/self/exe", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+// slide: hop
+
+// Hop returns a descriptor of a sealed memfd holding the exec hop for this architecture,
+// close-on-exec, for execveat (command.Exec). Its 1 KB are written with one write(2).
+func Hop() (int, error) {
+	fd, err := memfdCreate("mvrc-hop")
 	if err != nil {
-		return -1, false, failed("open /proc/self/exe", err)
+		return -1, failed("memfd_create", err)
 	}
-	if seals, err := unix.FcntlInt(uintptr(exe), unix.F_GET_SEALS, 0); err == nil && seals&Seals == Seals {
-		return exe, false, nil
+	if err := fill(fd, hop.Programs[map[string]string{"amd64": "x86_64", "arm64": "aarch64"}[runtime.GOARCH]]); err != nil {
+		unix.Close(fd)
+		return -1, err
 	}
-	defer unix.Close(exe)
-	copied, err := memfdCreate()
-	if err != nil {
-		return -1, false, failed("memfd_create", err)
-	}
-	if err := copyAll(copied, exe); err != nil {
-		unix.Close(copied)
-		return -1, false, failed("copy", err)
-	}
-	if _, err := unix.FcntlInt(uintptr(copied), unix.F_ADD_SEALS, Seals); err != nil {
-		unix.Close(copied)
-		return -1, false, failed("F_ADD_SEALS", err)
-	}
-	return copied, true, nil
+	return fd, nil
 }
 
-// copyAll copies src to dst with sendfile(2): no user-space buffer, and no copy_file_range
-// attempt, which the kernel refuses between two filesystems (EXDEV).
-func copyAll(dst, src int) error {
-	for {
-		n, err := unix.Sendfile(dst, src, nil, 1<<30)
-		switch {
-		case err == unix.EINTR:
-		case err != nil:
-			return err
-		case n == 0:
-			return nil
-		}
+// fill writes the program into fd, whole, and seals it.
+func fill(fd int, program []byte) error {
+	if len(program) == 0 {
+		return failed("copy", unix.ENOEXEC) // an architecture the hop was not built for
 	}
+	if n, err := unix.Write(fd, program); err != nil || n != len(program) {
+		return failed("copy", cmp.Or(err, error(unix.EIO)))
+	}
+	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, Seals); err != nil {
+		return failed("F_ADD_SEALS", err)
+	}
+	return nil
 }
+
+// end slide
 
 // memfdCreate asks for an executable memfd: since Linux 6.3 vm.memfd_noexec may make
 // memfds non-executable unless MFD_EXEC says otherwise; older kernels reject the flag.
-func memfdCreate() (int, error) {
+func memfdCreate(name string) (int, error) {
 	const flags = unix.MFD_CLOEXEC | unix.MFD_ALLOW_SEALING
-	fd, err := unix.MemfdCreate("mvrc", flags|unix.MFD_EXEC)
+	fd, err := unix.MemfdCreate(name, flags|unix.MFD_EXEC)
 	if errors.Is(err, unix.EINVAL) {
-		fd, err = unix.MemfdCreate("mvrc", flags)
+		fd, err = unix.MemfdCreate(name, flags)
 	}
 	return fd, err
 }

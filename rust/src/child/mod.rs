@@ -3,7 +3,7 @@
 mod identity;
 
 use std::ffi::{OsStr, OsString};
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
@@ -20,7 +20,7 @@ use crate::confine::{self, Parent};
 use crate::debug::{self, Timer};
 use crate::errs::{FAILED, quote, text};
 use crate::spec::Spec;
-use crate::{caps, command, fds, network, reaper, rootfs, seccomp, terminal};
+use crate::{caps, command, fds, network, reaper, rootfs, sealed, seccomp, terminal};
 
 /// A setup step that failed in the container; the parent prints it.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +58,8 @@ pub enum Error {
     #[error(transparent)]
     Seccomp(#[from] seccomp::Error),
     #[error(transparent)]
+    Sealed(#[from] sealed::Error),
+    #[error(transparent)]
     Confine(#[from] confine::Error),
     #[error(transparent)]
     Terminal(#[from] terminal::Error),
@@ -89,20 +91,24 @@ pub fn run(spec: &Spec, channel: ChildEnd) -> i32 {
     let Ok(size) = channel.wait_for_mapped() else {
         return FAILED; // the parent failed and says why
     };
-    let path = match setup(spec, &channel, size) {
-        Ok(path) => path,
+    let (path, hop) = match setup(spec, &channel, size) {
+        Ok(found) => found,
         Err(err) => return fail(&channel, &err),
     };
     if spec.init {
-        return run_init(channel, spec, &path);
+        return run_init(channel, spec, &path, hop);
     }
-    fail(&channel, &command::exec(&path, &spec.command, &spec.env).into())
+    match channel.handover() {
+        Ok(end) => fail(&channel, &command::exec(&hop, end, &path, &spec.command, &spec.env).into()),
+        Err(err) => fail(&channel, &err.into()),
+    }
 }
 // end slide
 
 /// Every step between the maps and the exec, in design.md's order; returns the
-/// file COMMAND runs from. `size` is the caller's window size under -t.
-fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathBuf, Error> {
+/// file COMMAND runs from and the hop to exec it through. `size` is the caller's window
+/// size under -t.
+fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<(PathBuf, OwnedFd), Error> {
     let timer = Timer::new(spec.debug);
     // What the child cost before its first step: the Go child's exec and runtime start.
     timer.report("child-runtime", debug::cpu());
@@ -140,6 +146,7 @@ fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathB
         terminal::control()?;
     }
     confine::no_new_privs()?;
+    let hop = sealed::hop()?;
     // Last, so that nothing opened above is missed (the channel's end too: its closing
     // on exec is the parent's EOF); before the fork of --init too.
     fds::close_on_exec()?;
@@ -148,7 +155,7 @@ fn setup(spec: &Spec, channel: &ChildEnd, size: Option<Winsize>) -> Result<PathB
     if !spec.filters.is_empty() {
         timer.time("seccomp", || seccomp::install(&spec.filters))?;
     }
-    Ok(path)
+    Ok((path, hop))
 }
 
 /// Starts a cgroup namespace again once the parent has moved us into the
@@ -186,13 +193,13 @@ fn set_workdir(dir: &OsStr) -> Result<(), Error> {
 
 /// Stays as PID 1 and starts COMMAND as its first child; closing the channel tells the
 /// parent that COMMAND started.
-fn run_init(channel: ChildEnd, spec: &Spec, path: &Path) -> i32 {
+fn run_init(channel: ChildEnd, spec: &Spec, path: &Path, hop: OwnedFd) -> i32 {
     // Not dumpable: COMMAND cannot open our exe, fds or memory through /proc/1. It never
     // execs, so nothing would reset it; COMMAND's own execve does, for COMMAND.
     if let Err(errno) = prctl::set_dumpable(false) {
         return fail(&channel, &Error::Dumpable(errno));
     }
-    let init = match reaper::start(path, &spec.command, &spec.env, spec.tty) {
+    let init = match reaper::start(hop, path, &spec.command, &spec.env, spec.tty) {
         Ok(init) => init,
         Err(err) => return fail(&channel, &err.into()),
     };

@@ -78,6 +78,7 @@ impl Error {
     pub fn code(&self) -> i32 {
         match self {
             Error::Channel(channel::Error::Child { code, .. }) => *code,
+            Error::Channel(channel::Error::Exec(err)) => err.code(),
             _ => FAILED,
         }
     }
@@ -142,7 +143,7 @@ pub fn run(mut spec: Spec, started: Instant) -> Result<i32, Error> {
         let _ = waitpid(child, None);
         return Err(err);
     }
-    let master = wait_for_exec(&parent_end, child, spec.tty)?;
+    let master = wait_for_exec(&parent_end, child, spec.tty, &spec.command[0])?;
     timer.step("ready", started);
     // Once COMMAND runs (a full stderr may hold us here, never the container's start).
     if geteuid().is_root() && host_root(&spec) {

@@ -1,6 +1,7 @@
 //! Waiting for the child: until COMMAND runs (or the child's error), and until it exits,
 //! forwarding signals meanwhile.
 
+use std::ffi::OsStr;
 use std::os::fd::OwnedFd;
 
 use nix::sys::signal::{Signal, kill};
@@ -16,9 +17,14 @@ use crate::terminal::Relay;
 /// Waits until COMMAND runs, and returns the pty's master under -t; or returns the error
 /// that stopped the child. The child is killed first: after a broken channel it may still
 /// be waiting for us.
-pub(super) fn wait_for_exec(channel: &ParentEnd, child: Pid, tty: bool) -> Result<Option<OwnedFd>, Error> {
+pub(super) fn wait_for_exec(
+    channel: &ParentEnd,
+    child: Pid,
+    tty: bool,
+    argv0: &OsStr,
+) -> Result<Option<OwnedFd>, Error> {
     let master = tty.then(|| channel.receive_terminal()).transpose();
-    let waited = master.and_then(|master| channel.wait_for_exec().map(|()| master));
+    let waited = master.and_then(|master| channel.wait_for_exec(argv0).map(|()| master));
     Ok(waited.inspect_err(|_| {
         let _ = kill(child, Signal::SIGKILL);
         let _ = waitpid(child, None);
