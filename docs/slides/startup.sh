@@ -137,16 +137,16 @@ cat >docs/slides/startup.md <<EOF
 |---|---:|---:|
 | \`mvrc version\`: a process of the twin starts and exits (a static C no-op: $noop) | ${fig[go-version]} | ${fig[rust-version]} |
 | \`spec\`: parse the command line, check ROOTFS | ${fig[go-spec]} | ${fig[rust-spec]} |
-| \`clone\`: one clone(2) with every namespace (Go: also a sealed copy of the binary, and its exec) | ${fig[go-clone]} | ${fig[rust-clone]} |
+| \`clone\`: one clone(2) with every namespace (Go: also the child's exec of mvrc) | ${fig[go-clone]} | ${fig[rust-clone]} |
 | \`signals\`: signal catching in place (Go: the rest of a goroutine's \`signal.Notify\`) | ${fig[go-signals]} | ${fig[rust-signals]} |
 | \`idmap\`: write uid_map, setgroups, gid_map | ${fig[go-idmap]} | ${fig[rust-idmap]} |
 | \`child-runtime\`: the child's CPU before its first step | ${fig[go-child-runtime]} | ${fig[rust-child-runtime]} |
 | hostname, rootfs, network, identity (the container's setup) | ${fig[go-setup]} | ${fig[rust-setup]} |
-| the rest: waits between parent and child and between threads, COMMAND's execve | ${fig[go-rest]} | ${fig[rust-rest]} |
+| the rest: waits between parent and child and between threads, the exec hop and COMMAND's execve | ${fig[go-rest]} | ${fig[rust-rest]} |
 | \`ready\`: from main to COMMAND running | ${fig[go-ready]} | ${fig[rust-ready]} |
 | **the whole run of \`/bin/true\`**, and × the C floor ($floor) | **${fig[go-run]}** (${fig[go-ratio]}×) | **${fig[rust-run]}** (${fig[rust-ratio]}×) |
 
-- Go cannot fork its running runtime, so its child re-executes mvrc: from a sealed copy of the binary (CVE-2019-5736; Rust re-executes itself from one too, before its clock starts), with a second runtime start, and an \`execve\` that must first end the runtime's threads.
+- Go cannot fork its running runtime, so its child re-executes mvrc, with a second runtime start, and an \`execve\` (of the exec hop, which execs COMMAND) that must first end the runtime's threads.
 - Each Go process starts threads (sysmon, GC, signals) and hands work between them: dear when the cores are busy.
 - Paid off (issue 13): no \`signal.Stop\`; \`Notify\` overlapping the clone; ids per thread; the child from \`init()\`; \`ForkExec\` with \`CLONE_VFORK\`; one P; no poller; Rust static.
 
