@@ -148,7 +148,7 @@ cat >docs/slides/startup.md <<EOF
 
 - Go cannot fork its running runtime, so its child re-executes mvrc, with a second runtime start, and an \`execve\` (of the exec hop, which execs COMMAND) that must first end the runtime's threads.
 - Each Go process starts threads (sysmon, GC, signals) and hands work between them: dear when the cores are busy.
-- Paid off (issue 13): no \`signal.Stop\`; \`Notify\` overlapping the clone; ids per thread; the child from \`init()\`; \`ForkExec\` with \`CLONE_VFORK\`; one P; no poller; Rust static.
+- Paid off (issue 13): a 1 KB sealed exec hop instead of a sealed copy of mvrc (both twins); no \`signal.Stop\`; \`Notify\` overlapping the clone; ids per thread; the child from \`init()\`; \`ForkExec\` with \`CLONE_VFORK\`; one P; no poller; Rust static.
 
 ---
 

@@ -8,9 +8,9 @@
 //! binary, COMMAND could exec it, keep an O_PATH handle on it, and once mvrc is gone open it
 //! for writing: the next mvrc on the host would run the container's code. So the child, and
 //! --init's PID 1 for COMMAND, exec the hop from this memfd, and the hop execs COMMAND.
-//! --init's PID 1 is a clone of mvrc: not dumpable, and its memory's owner is the host's
-//! user namespace, so /proc/1/exe does not open for the container (the Go twin's init is a
-//! re-exec inside the namespace, and runs from a sealed copy of mvrc instead).
+//! --init's PID 1 runs mvrc for the container's life: it is not dumpable, and nothing in the
+//! container holds CAP_SYS_PTRACE, so /proc/1/exe does not open for the container (here PID
+//! 1 is a clone, whose memory belongs to the host's user namespace besides).
 
 use std::os::fd::OwnedFd;
 
