@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"errors"
 	"fmt"
 	"os"
@@ -28,6 +29,14 @@ type Runtime struct {
 	Version []string // arguments after the binary that print its version
 	binary  func(ws *Workspace) string
 	argv    func(ws *Workspace, args []string) ([]string, error)
+	// built: for a binary the bench builds itself (the floors), why it is missing when
+	// binary is "", and where it comes from in place of a version.
+	built *built
+}
+
+type built struct {
+	err    func(ws *Workspace) error
+	source func(ws *Workspace) string
 }
 
 // Namespaces is the job every runtime is given, in mvrc's --ns spelling.
@@ -35,10 +44,10 @@ const Namespaces = "user,mount,pid,uts,ipc,net"
 
 var containerID atomic.Int64
 
-// All is the line-up, twins first, then the C floor. Each entry asks for a new user, mount,
-// pid, uts, ipc and net namespace, uid 0 inside mapped to the caller, and the busybox rootfs
-// as /. What else each one does (mounts, /dev, /sys, capabilities, seccomp) differs: the
-// isolation run measures it from inside (the work table of docs/results.md).
+// All is the line-up, twins first, then the C floor and the Go floor. Each entry asks for a
+// new user, mount, pid, uts, ipc and net namespace, uid 0 inside mapped to the caller, and the
+// busybox rootfs as /. What else each one does (mounts, /dev, /sys, capabilities, seccomp)
+// differs: the isolation run measures it from inside (the work table of docs/results.md).
 var All = []Runtime{
 	{Name: "go-mvrc", Twin: true, Version: []string{"version"},
 		binary: func(ws *Workspace) string { return ws.twinPath("go") }, argv: mvrc},
@@ -46,8 +55,23 @@ var All = []Runtime{
 		binary: func(ws *Workspace) string { return ws.twinPath("rust") }, argv: mvrc},
 	{Name: "c-floor", Floor: true, binary: func(ws *Workspace) string { return ws.Floor },
 		// bench/floor/floor.c: clone → maps → hostname → private / → proc → pivot_root → exec.
-		argv: func(ws *Workspace, args []string) ([]string, error) {
-			return append([]string{ws.Rootfs}, args...), nil
+		argv: floor, built: &built{
+			err:    func(ws *Workspace) error { return ws.FloorErr },
+			source: func(*Workspace) string { return FloorSource + ", gcc -static -O2" },
+		}},
+	// bench/floor/gofloor: c-floor's steps in Go, the Go twin's way (the child re-executes
+	// the binary): over c-floor, what Go's structure costs; under go-mvrc, what mvrc's own
+	// work costs. Not the × floor: that stays the least a start can do.
+	{Name: "go-floor", binary: func(ws *Workspace) string { return ws.GoFloor },
+		argv: floor, built: &built{
+			err: func(ws *Workspace) error { return ws.GoFloorErr },
+			source: func(ws *Workspace) string {
+				line := "bench/floor/gofloor"
+				if info, err := buildinfo.ReadFile(ws.GoFloor); err == nil {
+					line += ", " + info.GoVersion
+				}
+				return line + ", CGO_ENABLED=0 -trimpath -ldflags='-s -w'"
+			},
 		}},
 	{Name: "unshare", Version: []string{"--version"}, binary: onPath("unshare"),
 		argv: func(ws *Workspace, args []string) ([]string, error) {
@@ -102,6 +126,11 @@ var twinCaps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSET
 	"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW",
 	"CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP"}
 
+// floor is both floors' command line: floor ROOTFS COMMAND [ARG...].
+func floor(ws *Workspace, args []string) ([]string, error) {
+	return append([]string{ws.Rootfs}, args...), nil
+}
+
 func mvrc(ws *Workspace, args []string) ([]string, error) {
 	return append([]string{"run", "--ns", Namespaces, ws.Rootfs}, args...), nil
 }
@@ -129,8 +158,8 @@ func (r Runtime) Command(ctx context.Context, ws *Workspace, args ...string) (*e
 func (r Runtime) Probe(ws *Workspace) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if bin := r.binary(ws); r.Floor && bin == "" {
-		return fmt.Errorf("not built: %v", ws.FloorErr)
+	if bin := r.binary(ws); r.built != nil && bin == "" {
+		return fmt.Errorf("not built: %v", r.built.err(ws))
 	} else if filepath.IsAbs(bin) {
 		if _, err := os.Stat(bin); err != nil {
 			return fmt.Errorf("not built: run just build (%s)", r.Name)
@@ -159,8 +188,8 @@ func (r Runtime) Probe(ws *Workspace) error {
 
 // VersionLine is the first line the runtime prints for its version.
 func (r Runtime) VersionLine(ws *Workspace) string {
-	if r.Floor {
-		return "bench/floor/floor.c, gcc -static -O2"
+	if r.built != nil {
+		return r.built.source(ws)
 	}
 	cmd := exec.Command(r.binary(ws), r.Version...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: ws.Cred}

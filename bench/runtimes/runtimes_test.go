@@ -2,9 +2,34 @@ package runtimes
 
 import (
 	"encoding/json"
+	"errors"
 	"slices"
 	"testing"
 )
+
+// c-floor is the one × floor; go-floor follows it and is not a floor. A floor the bench
+// could not build is a row that says why, never a dropped one.
+func TestFloors(t *testing.T) {
+	var floors, names []string
+	for _, rt := range All {
+		names = append(names, rt.Name)
+		if rt.Floor {
+			floors = append(floors, rt.Name)
+		}
+	}
+	if !slices.Equal(floors, []string{"c-floor"}) {
+		t.Errorf("floors %v, want [c-floor]", floors)
+	}
+	if i := slices.Index(names, "go-floor"); i < 1 || names[i-1] != "c-floor" {
+		t.Errorf("line-up %v: want go-floor right after c-floor", names)
+	}
+	ws := &Workspace{FloorErr: errors.New("gcc: not found"), GoFloorErr: errors.New("go build: exit status 1")}
+	for name, want := range map[string]string{"c-floor": "not built: gcc: not found", "go-floor": "not built: go build: exit status 1"} {
+		if err := named(name).Probe(ws); err == nil || err.Error() != want {
+			t.Errorf("%s: Probe = %v, want %q", name, err, want)
+		}
+	}
+}
 
 func TestFirstErrorLine(t *testing.T) {
 	tests := []struct{ name, stderr, want string }{

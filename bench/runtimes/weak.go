@@ -1,6 +1,6 @@
 package runtimes
 
-// Deliberately weak configurations: each leaves out one thing a container needs. The
+// Deliberately weak configurations: each leaves out something a container needs. The
 // isolation catalogue must fail them (bench/isolation's TestCatalogueFailsWeakRuntimes), or
 // its assertions could not fail at all.
 
@@ -29,6 +29,10 @@ var Weak = []Runtime{
 		}},
 	// unshare as the peer row runs it: chroot, lo left down, every capability kept.
 	named("unshare"),
+	// The floors as their rows run them: lo left down, every capability kept, no seccomp
+	// (floor.c's comment). go-floor takes c-floor's steps in Go, and leaves out the same.
+	named("c-floor"),
+	named("go-floor"),
 }
 
 // named is the runtime of All called name.

@@ -5,9 +5,13 @@ package runtimes
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
 	"mvrc/bench/internal/testenv"
@@ -22,6 +26,8 @@ type Workspace struct {
 	Home            string // the caller's home: podman keeps its storage there
 	Floor           string // the C floor's binary in Dir; "" when it did not build (FloorErr says why)
 	FloorErr        error
+	GoFloor         string // the Go floor's binary in Dir; "" when it did not build (GoFloorErr says why)
+	GoFloorErr      error
 
 	mu      sync.Mutex
 	bundles map[string]string // OCI bundle directory per command line
@@ -46,6 +52,7 @@ func NewWorkspace() (*Workspace, error) {
 		return nil, err
 	}
 	ws.Floor, ws.FloorErr = ws.buildFloor()
+	ws.GoFloor, ws.GoFloorErr = ws.buildGoFloor()
 	return ws, nil
 }
 
@@ -62,6 +69,37 @@ func (ws *Workspace) buildFloor() (string, error) {
 		return "", err
 	}
 	return ws.Write("floor", data, 0o755)
+}
+
+// GoFloorPackage is the Go floor, built by the bench (go build, static and stripped like the
+// Go twin) from the bench module into the workspace.
+const GoFloorPackage = "./floor/gofloor"
+
+// goFloorFlags are the build's flags after "go build": the Go twin's (justfile build-go);
+// the go-floor row's version line says them.
+var goFloorFlags = []string{"-trimpath", "-ldflags=-s -w"}
+
+func (ws *Workspace) buildGoFloor() (string, error) {
+	tmp, err := os.MkdirTemp("", "mvrc-gofloor-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "gofloor")
+	cmd := exec.Command("go", append(append([]string{"build"}, goFloorFlags...), "-o", bin, GoFloorPackage)...)
+	cmd.Dir = filepath.Join(testenv.Root(), "bench")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		if out := strings.TrimSpace(string(out)); out != "" {
+			err = fmt.Errorf("%w: %s", err, out)
+		}
+		return "", fmt.Errorf("go build %s: %w", GoFloorPackage, err)
+	}
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		return "", err
+	}
+	return ws.Write("gofloor", data, 0o755)
 }
 
 // Close removes the workspace and the probes built for it.

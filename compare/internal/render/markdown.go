@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"mvrc/compare/internal/facts"
@@ -36,6 +37,9 @@ func Markdown(w io.Writer, r Report) error {
 		"work table below shows it, measured from inside each one's container: compare rows with that " +
 		"table in view. **c-floor** is the least a start can do (bench/floor/floor.c: clone with every " +
 		"namespace → id maps → hostname → private / → /proc → bind + pivot_root → exec, in C). " +
+		"**go-floor** takes the same steps in Go, the way go-mvrc takes them (bench/floor/gofloor: the " +
+		"child re-executes the binary, so two Go runtimes start): over c-floor it is what Go's structure " +
+		"costs, and go-mvrc over it what mvrc's own work costs. " +
 		"**bwrap-same-work** is bwrap given the twins' work by its own flags. Each figure is the median " +
 		"of n rounds with its 95%% confidence interval (benchstat's statistics); rounds are interleaved " +
 		"across runtimes in a rotating order, after a warm-up round that is discarded. " +
@@ -120,7 +124,7 @@ func (p *printer) work(m *matrix.Matrix) {
 }
 
 // closing: the twins beside the floor of doing the job at all and beside bwrap given the
-// same work, from one run.
+// same work, go-mvrc also beside go-floor (the same floor in Go), from one run.
 func (p *printer) closing(f *results.File) {
 	start := results.Figures[0]
 	center := func(rt string) (float64, bool) {
@@ -139,7 +143,13 @@ func (p *printer) closing(f *results.File) {
 	if len(bases) == 0 {
 		return
 	}
-	p.f("## Closing numbers\n\nStart-to-exit time beside %s, same run:\n\n", strings.Join(bases, " and "))
+	// Go's own floor, for the Go twin only: what mvrc's work costs once Go's structure is paid.
+	goBases, heading := bases, strings.Join(bases, " and ")
+	if _, ok := center(goFloor); ok {
+		goBases = append(slices.Clone(bases), goFloor)
+		heading += " (go-mvrc's also beside " + goFloor + ")"
+	}
+	p.f("## Closing numbers\n\nStart-to-exit time beside %s, same run:\n\n", heading)
 	for _, twin := range []string{"go-mvrc", "rust-mvrc"} {
 		c, ok := center(twin)
 		if !ok {
@@ -147,7 +157,11 @@ func (p *printer) closing(f *results.File) {
 			continue
 		}
 		var parts []string
-		for _, base := range bases {
+		twinBases := bases
+		if twin == "go-mvrc" {
+			twinBases = goBases
+		}
+		for _, base := range twinBases {
 			b, _ := center(base)
 			parts = append(parts, fmt.Sprintf("%.2f× %s (%s)", c/b, base, results.Format(b, start.Unit)))
 		}
@@ -155,6 +169,9 @@ func (p *printer) closing(f *results.File) {
 	}
 	p.f("\n")
 }
+
+// goFloor is the Go floor's row (bench/runtimes): c-floor's steps, the Go twin's way.
+const goFloor = "go-floor"
 
 func (p *printer) figure(f *results.File, fig results.Figure) {
 	p.f("## %s\n\n%s\n\n", fig.Title, fig.About)
