@@ -26,6 +26,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 gcc -static -O2 -o "$work/bin-floor" bench/floor/floor.c
+(cd bench && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/bin-gofloor" ./floor/gofloor)
 echo 'int main(void) { return 0; }' | gcc -static -O2 -x c -o "$work/bin-noop" -
 as_user=()
 if [[ $(id -u) -eq 0 ]]; then
@@ -77,10 +78,11 @@ gcc -O2 -o "$work/harness" "$work/harness.c"
 echo "startup: $runs interleaved runs of each figure" >&2
 load=$(cut -d' ' -f1 /proc/loadavg)
 (cd "$work" && "${as_user[@]}" ./harness "$runs" base="$work/bin-noop" floor="$work/bin-floor $root/$rootfs /bin/true" \
+  gofloor="$work/bin-gofloor $root/$rootfs /bin/true" \
   go="$root/go/mvrc run --debug $root/$rootfs /bin/true" go-version="$root/go/mvrc version" \
   rust="$root/rust/mvrc run --debug $root/$rootfs /bin/true" rust-version="$root/rust/mvrc version") >"$work/walls" ||
   die "a run failed: $(cat "$work"/*.debug | tail -3)"
-for name in base floor go go-version rust rust-version; do
+for name in base floor gofloor go go-version rust rust-version; do
   awk -v n="$name" '$1 == n { print $2 }' "$work/walls" >"$work/$name"
 done
 
@@ -119,6 +121,14 @@ for twin in go rust; do
   fig[$twin-ratio]=$(median "$work/ratio")
 done
 floor=$(median "$work/floor")
+gofloor=$(median "$work/gofloor")
+awk '$1 == "floor" { f = $2 } $1 == "gofloor" { printf "%.4f\n", $2 / f }' "$work/walls" >"$work/ratio"
+gofloor_ratio=$(median "$work/ratio")
+# mvrc's own work in each language: the twin's run over its language's floor, per round.
+awk '$1 == "gofloor" { f = $2 } $1 == "go" { printf "%.4f\n", $2 / f }' "$work/walls" >"$work/ratio"
+go_over=$(median "$work/ratio")
+awk '$1 == "floor" { f = $2 } $1 == "rust" { printf "%.4f\n", $2 / f }' "$work/walls" >"$work/ratio"
+rust_over=$(median "$work/ratio")
 noop=$(median "$work/base")
 
 # The --init slide: what COMMAND and the init's threads see, from each twin.
@@ -145,8 +155,10 @@ cat >docs/slides/startup.md <<EOF
 | the rest: waits between parent and child and between threads, the exec hop and COMMAND's execve | ${fig[go-rest]} | ${fig[rust-rest]} |
 | \`ready\`: from main to COMMAND running | ${fig[go-ready]} | ${fig[rust-ready]} |
 | **the whole run of \`/bin/true\`**, and × the C floor ($floor) | **${fig[go-run]}** (${fig[go-ratio]}×) | **${fig[rust-run]}** (${fig[rust-ratio]}×) |
+| the floor's steps alone, in Go (bench/floor/gofloor: two runtime starts) and in C | $gofloor (${gofloor_ratio}×) | $floor (1.00×) |
 
 - Go cannot fork its running runtime, so its child re-executes mvrc, with a second runtime start, and an \`execve\` (of the exec hop, which execs COMMAND) that must first end the runtime's threads.
+- Go's floor is already ${gofloor_ratio}× C's; mvrc's own work costs each twin about as much again over its language's floor: go ${go_over}×, rust ${rust_over}×.
 - Each Go process starts threads (sysmon, GC, signals) and hands work between them: dear when the cores are busy.
 - Paid off (issue 13): a 1 KB sealed exec hop instead of a sealed copy of mvrc (both twins); no \`signal.Stop\`; \`Notify\` overlapping the clone; ids per thread; the child from \`init()\`; \`ForkExec\` with \`CLONE_VFORK\`; one P; no poller; Rust static.
 
