@@ -22,9 +22,9 @@ use nix::unistd::write;
 
 use crate::errs::text;
 
-/// A step of making the hop's memfd that failed: `sealed copy: OP: ERRNO TEXT`.
+/// A step of making the hop's memfd that failed: `exec hop: OP: ERRNO TEXT`.
 #[derive(Debug, thiserror::Error)]
-#[error("sealed copy: {op}: {}", text(*.source))]
+#[error("exec hop: {op}: {}", text(*.source))]
 pub struct Error {
     op: &'static str,
     source: Errno,

@@ -69,7 +69,7 @@ func memfdCreate(name string) (int, error) {
 	return fd, err
 }
 
-// failed is the error line of a step: `mvrc: sealed copy: OP: ERRNO TEXT`.
+// failed is the error line of a step: `mvrc: exec hop: OP: ERRNO TEXT`.
 func failed(op string, err error) error {
-	return errs.Failf("sealed copy: %s: %w", op, err)
+	return errs.Failf("exec hop: %s: %w", op, err)
 }
