@@ -2,9 +2,12 @@
 package conformance
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+
+	"mvrc/bench/internal/testenv"
 )
 
 // devList is `ls -A /dev`: the bound nodes, pts/, shm/ and the links, nothing else.
@@ -93,5 +96,25 @@ func TestContainerSees(t *testing.T) {
 		{name: "workdir is root", args: run(nil, "pwd"), stdout: "/\n"},
 		{name: "stdin is the caller's", args: run(nil, "cat"), stdin: "through stdin\n", stdout: "through stdin\n"},
 		{name: "stderr is the caller's", args: runSh(nil, "echo oops >&2"), stderr: "oops\n"},
+	})
+}
+
+// TestCallerFileLimit: COMMAND gets the caller's RLIMIT_NOFILE, soft and hard, with and
+// without --init. The Go runtime raises its own soft limit at start and puts it back only
+// in its own exec calls: an exec of another kind hands COMMAND the raised limit.
+func TestCallerFileLimit(t *testing.T) {
+	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
+		for _, opts := range [][]string{nil, o("--init")} {
+			args := expandAll(t, st, twin, runSh(opts, `echo "$(ulimit -Sn) $(ulimit -Hn)"`))
+			ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+			cmd := st.Command(ctx, twin, args...)
+			// The host's sh sets the limits, then becomes mvrc (same pid, limits kept).
+			cmd.Path, cmd.Args = "/bin/sh", append([]string{"/bin/sh", "-c", `ulimit -Sn 1000 && ulimit -Hn 4000 && exec "$0" "$@"`, twin.Path}, args...)
+			out, err := cmd.Output()
+			cancel()
+			if got, want := string(out), "1000 4000\n"; err != nil || got != want {
+				t.Errorf("mvrc %s under ulimit -Sn 1000 -Hn 4000: %v, COMMAND saw %q, want %q", quote(args), err, got, want)
+			}
+		}
 	})
 }

@@ -10,7 +10,7 @@ use nix::errno::Errno;
 use nix::fcntl::AtFlags;
 use nix::libc;
 use nix::sys::signal::SigSet;
-use nix::unistd::execveat;
+use nix::unistd::{execve, execveat};
 
 use crate::errs::{CANNOT_EXEC, NOT_FOUND, quote, text};
 
@@ -75,8 +75,8 @@ pub fn exec_error(cmd: impl AsRef<OsStr>, errno: Errno) -> Error {
 /// through the hop (sealed::hop): execveat(hop) with the channel's end (`channel`, see
 /// ChildEnd::handover), then the hop execs COMMAND. Returns only the reason the hop could
 /// not be exec'd; COMMAND's own execve failing comes to the parent from the hop.
-/// /proc/self/exe in the container is thus never the host's binary (see sealed). Used by
-/// the child and by --init's PID 1.
+/// /proc/self/exe in the container is thus never the host's binary (see sealed). The
+/// child's way; --init's PID 1 names the hop (exec_named).
 pub fn exec(hop: &OwnedFd, channel: RawFd, path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
     reset_signals();
     let head = [OsString::from(channel.to_string()), path.as_os_str().to_owned()];
@@ -90,6 +90,32 @@ pub fn exec(hop: &OwnedFd, channel: RawFd, path: &Path, argv: &[OsString], env: 
     exec_error(&argv[0], errno)
 }
 // end slide
+
+/// --init's exec of the hop by name (`hop`, see sealed::named), with execve: the Go twin's
+/// PID 1 can only name it (ForkExec takes a path), and both twins make the same calls.
+pub fn exec_named(hop: &Path, channel: RawFd, path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
+    reset_signals();
+    let head = [OsString::from(channel.to_string()), path.as_os_str().to_owned()];
+    exec_error(&argv[0], execve_all(hop.as_os_str(), head.iter().chain(argv), env))
+}
+
+/// COMMAND itself, not through the hop: --init in a container whose /proc does not show
+/// the hop (see reaper), where no /proc/self/exe can lead back to mvrc either.
+pub fn exec_direct(path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
+    reset_signals();
+    exec_error(&argv[0], execve_all(path.as_os_str(), argv, env))
+}
+
+/// execve(2) of `file` with `args` and `env`, as bytes; returns its errno.
+fn execve_all<'a>(file: &OsStr, args: impl IntoIterator<Item = &'a OsString>, env: &[OsString]) -> Errno {
+    match (CString::new(file.as_bytes()), cstrings(args), cstrings(env)) {
+        (Ok(file), Some(args), Some(env)) => {
+            let Err(errno) = execve(&file, &args, &env);
+            errno
+        }
+        _ => Errno::EINVAL, // a NUL inside an argument
+    }
+}
 
 /// Gives COMMAND the signal state of a fresh process: nothing blocked and every
 /// signal at SIG_DFL. execve keeps the mask and ignored dispositions: the caller may

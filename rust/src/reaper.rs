@@ -12,7 +12,7 @@ use nix::unistd::{ForkResult, Pid, fork, pipe2, read, setsid, write};
 
 use crate::errs::{self, FAILED, text};
 use crate::signals::{self, Forwarder, Signals};
-use crate::{command, terminal};
+use crate::{command, sealed, terminal};
 
 /// Why COMMAND could not be started under --init.
 #[derive(Debug, thiserror::Error)]
@@ -25,6 +25,8 @@ pub enum Error {
     Exec(#[from] command::Error),
     #[error(transparent)]
     Signals(#[from] signals::Error),
+    #[error(transparent)]
+    Sealed(#[from] sealed::Error),
 }
 
 /// A running init with COMMAND started.
@@ -47,6 +49,9 @@ pub fn start(
     env: &[std::ffi::OsString],
     tty: bool,
 ) -> Result<Init, Error> {
+    // By name, as the Go twin's ForkExec must; without a /proc that shows the hop, COMMAND
+    // is exec'd directly: there is no /proc/self/exe to lead back to mvrc then either.
+    let named = sealed::named(&hop)?;
     let (failure, report) = pipe2(OFlag::O_CLOEXEC).map_err(Error::Pipe)?;
     // SAFETY: this process is single-threaded (a clone of a single-threaded mvrc), so
     // the forked child may run any code, not only async-signal-safe functions.
@@ -55,12 +60,13 @@ pub fn start(
             drop(failure);
             // Without a PID namespace, init's death would not end COMMAND by itself.
             let _ = prctl::set_pdeathsig(Signal::SIGKILL);
-            // The report pipe is the hop's channel: left open across the hop's execveat,
+            // The report pipe is the hop's channel: left open across the hop's execve,
             // closed by COMMAND's, or carrying X and the errno as from the hop.
             let handover = fcntl(&report, FcntlArg::F_SETFD(FdFlag::empty()));
-            let errno = match take_terminal(tty).and(handover.map(drop)) {
-                Ok(()) => command::exec(&hop, report.as_raw_fd(), path, argv, env).errno(),
-                Err(errno) => errno,
+            let errno = match (take_terminal(tty).and(handover.map(drop)), &named) {
+                (Ok(()), Some(hop)) => command::exec_named(hop, report.as_raw_fd(), path, argv, env).errno(),
+                (Ok(()), None) => command::exec_direct(path, argv, env).errno(),
+                (Err(errno), _) => errno,
             };
             let _ = write(&report, &exec_report(errno));
             std::process::exit(FAILED);

@@ -12,12 +12,14 @@
 //! container holds CAP_SYS_PTRACE, so /proc/1/exe does not open for the container (here PID
 //! 1 is a clone, whose memory belongs to the host's user namespace besides).
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::path::PathBuf;
 
 use nix::errno::Errno;
 use nix::fcntl::{FcntlArg, SealFlag, fcntl};
 use nix::libc;
 use nix::sys::memfd::{MFdFlags, memfd_create};
+use nix::sys::stat::{fstat, stat};
 use nix::unistd::write;
 
 use crate::errs::text;
@@ -49,15 +51,27 @@ fn seals() -> SealFlag {
 pub fn hop() -> Result<OwnedFd, Error> {
     let failed = |op: &'static str| move |source: Errno| Error { op, source };
     let fd = memfd().map_err(failed("memfd_create"))?;
+    if HOP.is_empty() {
+        return Err(failed("copy")(Errno::ENOEXEC)); // an architecture the hop was not built for
+    }
     match write(&fd, HOP) {
-        Ok(n) if n == HOP.len() && n > 0 => {}
-        Ok(_) => return Err(failed("copy")(Errno::ENOEXEC)), // an architecture without a hop
+        Ok(n) if n == HOP.len() => {}
+        Ok(_) => return Err(failed("copy")(Errno::EIO)), // a short write
         Err(errno) => return Err(failed("copy")(errno)),
     }
     fcntl(&fd, FcntlArg::F_ADD_SEALS(seals())).map_err(failed("F_ADD_SEALS"))?;
     Ok(fd)
 }
 // end slide
+
+/// The hop's name in the container's /proc, /proc/self/fd/N, for --init's PID 1, which
+/// execs it by name as the Go twin's ForkExec must; None when that /proc does not show the
+/// hop there (no mount namespace and a ROOTFS without a /proc).
+pub fn named(hop: &OwnedFd) -> Result<Option<PathBuf>, Error> {
+    let held = fstat(hop).map_err(|source| Error { op: "fstat", source })?;
+    let path = PathBuf::from(format!("/proc/self/fd/{}", hop.as_raw_fd()));
+    Ok(stat(&path).ok().filter(|st| (st.st_dev, st.st_ino) == (held.st_dev, held.st_ino)).map(|_| path))
+}
 
 /// An executable memfd: since Linux 6.3 vm.memfd_noexec may make memfds non-executable
 /// unless MFD_EXEC says otherwise; older kernels reject the flag.

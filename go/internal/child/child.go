@@ -52,11 +52,11 @@ func Run() {
 	if s.Init {
 		runInit(ch, s, path, hop)
 	}
-	channel, err := ch.Handover()
+	end, err := ch.Handover()
 	if err != nil {
 		fail(ch, err)
 	}
-	fail(ch, command.Exec(hop, channel, path, s.Command, s.Env))
+	fail(ch, command.Exec(hop, end, path, s.Command, s.Env))
 }
 
 // end slide

@@ -62,13 +62,20 @@ func ExecError(cmd string, err error) error {
 // thus never the host's binary (see sealed).
 func Exec(hop, channel int, path string, argv, env []string) error {
 	resetSignals()
+	restoreFileLimit()
 	return ExecError(argv[0], execveat(hop, append([]string{strconv.Itoa(channel), path}, argv...), env))
 }
 
 // end slide
 
+// restoreFileLimit gives COMMAND the caller's RLIMIT_NOFILE: the Go runtime raises the soft
+// limit for itself at start, and puts it back only in syscall.Exec and ForkExec, right
+// before their execve. An exec of "" fails at once (ENOENT), after that put-back; the
+// real exec is execveat's.
+func restoreFileLimit() { _ = syscall.Exec("", nil, nil) }
+
 // execveat runs the program behind fd (AT_EMPTY_PATH: no path through the container's /proc).
-// The raw call (x/sys has none): it tells the runtime nothing, so no thread starts meanwhile.
+// The raw call: x/sys has none, and syscall.Exec takes a path.
 func execveat(fd int, argv, env []string) error {
 	argvp, err := syscall.SlicePtrFromStrings(argv)
 	if err != nil {

@@ -5,7 +5,6 @@ package reaper
 
 import (
 	"encoding/binary"
-	"fmt"
 	"os"
 	"syscall"
 
@@ -13,6 +12,7 @@ import (
 
 	"mvrc/internal/command"
 	"mvrc/internal/errs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/signals"
 )
 
@@ -45,14 +45,16 @@ func Start(hop int, path string, argv, env []string, tty bool) (*Init, error) {
 }
 
 // forkHop starts the hop with COMMAND's command line. ForkExec takes a path, not a
-// descriptor: the hop is named through the container's /proc. The hop's channel is a pipe,
-// its fd 3: EOF once COMMAND's execve worked, or X and the errno (the hop's own exec
-// failing, ForkExec reports). Without /proc in the container (no mount namespace and a
-// ROOTFS without one) COMMAND is exec'd directly: there is no /proc/self/exe to lead back
-// to mvrc then either.
+// descriptor: the hop is named through the container's /proc (sealed.Named). The hop's
+// channel is a pipe, its fd 3: EOF once COMMAND's execve worked, or X and the errno (the
+// hop's own exec failing, ForkExec reports). Without a /proc that shows the hop, COMMAND is
+// exec'd directly: there is no /proc/self/exe to lead back to mvrc then either.
 func forkHop(hop int, path string, argv []string, attr *syscall.ProcAttr) (int, error) {
-	named := fmt.Sprintf("/proc/self/fd/%d", hop)
-	if !sameFile(named, hop) {
+	named, err := sealed.Named(hop)
+	if err != nil {
+		return 0, err
+	}
+	if named == "" {
 		pid, err := syscall.ForkExec(path, argv, attr)
 		if err != nil {
 			return 0, command.ExecError(argv[0], err)
@@ -70,19 +72,28 @@ func forkHop(hop int, path string, argv []string, attr *syscall.ProcAttr) (int, 
 	if err != nil {
 		return 0, command.ExecError(argv[0], err)
 	}
-	msg := make([]byte, 5)
-	if n, _ := unix.Read(report[0], msg); n == 5 && msg[0] == 'X' {
+	if errno, failed := hopReport(report[0]); failed {
 		var ws syscall.WaitStatus
 		_, _ = syscall.Wait4(pid, &ws, 0, nil)
-		return 0, command.ExecError(argv[0], syscall.Errno(binary.BigEndian.Uint32(msg[1:])))
+		return 0, command.ExecError(argv[0], errno)
 	}
 	return pid, nil
 }
 
-// sameFile reports whether path leads to the file open as fd.
-func sameFile(path string, fd int) bool {
-	var a, b unix.Stat_t
-	return unix.Stat(path, &a) == nil && unix.Fstat(fd, &b) == nil && a.Dev == b.Dev && a.Ino == b.Ino
+// hopReport reads what the hop wrote: X and the errno of COMMAND's execve, or nothing (EOF:
+// the execve worked and closed the pipe).
+func hopReport(fd int) (errno syscall.Errno, failed bool) {
+	msg := make([]byte, 5)
+	for {
+		n, err := unix.Read(fd, msg)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case n == 5 && msg[0] == 'X':
+			return syscall.Errno(binary.BigEndian.Uint32(msg[1:])), true
+		}
+		return 0, false
+	}
 }
 
 // Wait forwards signals to COMMAND and reaps every process that ends: orphans re-parented

@@ -13,8 +13,8 @@
 package sealed
 
 import (
-	"cmp"
 	"errors"
+	"fmt"
 	"runtime"
 
 	"golang.org/x/sys/unix"
@@ -47,8 +47,12 @@ func fill(fd int, program []byte) error {
 	if len(program) == 0 {
 		return failed("copy", unix.ENOEXEC) // an architecture the hop was not built for
 	}
-	if n, err := unix.Write(fd, program); err != nil || n != len(program) {
-		return failed("copy", cmp.Or(err, error(unix.EIO)))
+	n, err := unix.Write(fd, program)
+	switch {
+	case err != nil:
+		return failed("copy", err)
+	case n != len(program):
+		return failed("copy", unix.EIO) // a short write
 	}
 	if _, err := unix.FcntlInt(uintptr(fd), unix.F_ADD_SEALS, Seals); err != nil {
 		return failed("F_ADD_SEALS", err)
@@ -57,6 +61,21 @@ func fill(fd int, program []byte) error {
 }
 
 // end slide
+
+// Named returns /proc/self/fd/N, the hop's name in the container's /proc, for --init's
+// ForkExec, which takes a path; "" when that /proc does not show the hop there (no mount
+// namespace and a ROOTFS without a /proc).
+func Named(hop int) (string, error) {
+	var held, named unix.Stat_t
+	if err := unix.Fstat(hop, &held); err != nil {
+		return "", failed("fstat", err)
+	}
+	path := fmt.Sprintf("/proc/self/fd/%d", hop)
+	if unix.Stat(path, &named) != nil || named.Dev != held.Dev || named.Ino != held.Ino {
+		return "", nil
+	}
+	return path, nil
+}
 
 // memfdCreate asks for an executable memfd: since Linux 6.3 vm.memfd_noexec may make
 // memfds non-executable unless MFD_EXEC says otherwise; older kernels reject the flag.
