@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -300,35 +299,5 @@ func eachIdentity(t *testing.T, body func(t *testing.T, st *testenv.Staged, twin
 			}
 			body(t, st, twin)
 		})
-	})
-}
-
-// TestHopRefusedByTheKernel: where the kernel refuses executable memfds (vm.memfd_noexec = 2,
-// set here in a PID namespace of the test's own, which the twins' namespaces inherit), the
-// hop cannot be made: mvrc says so in one line and exits 125, and COMMAND never runs. Setting
-// the sysctl needs root: without it the suite has no way to make the kernel refuse.
-func TestHopRefusedByTheKernel(t *testing.T) {
-	if os.Getuid() != 0 {
-		t.Skip("needs root: vm.memfd_noexec is set in a PID namespace made for the case")
-	}
-	eachTwin(t, func(t *testing.T, st *testenv.Staged, twin testenv.Twin) {
-		args := expandAll(t, st, twin, run(nil, "echo", "ran"))
-		as := "exec"
-		if st.Cred != nil {
-			as = fmt.Sprintf("exec setpriv --reuid=%d --regid=%d --clear-groups --", st.Cred.Uid, st.Cred.Gid)
-		}
-		script := `echo 2 > /proc/sys/vm/memfd_noexec && ` + as + ` "$0" "$@"`
-		ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "unshare", append([]string{"--pid", "--fork", "--mount-proc", "sh", "-c", script, twin.Path}, args...)...)
-		cmd.Dir, cmd.Env = st.Dir, []string{"PATH=" + testenv.HostPath}
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := cmd.ProcessState.ExitCode()
-		if want := "mvrc: exec hop: memfd_create: permission denied\n"; code != 125 || stderr.String() != want || stdout.Len() != 0 {
-			t.Errorf("mvrc %s with vm.memfd_noexec=2: exit %d (%v), stdout %q, stderr %q; want 125, nothing, %q",
-				quote(args), code, err, stdout.String(), stderr.String(), want)
-		}
 	})
 }

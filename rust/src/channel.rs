@@ -41,13 +41,13 @@ use nix::sys::socket::{
     recvmsg, send, sendmsg, socketpair,
 };
 
-use crate::command;
 use crate::errs::{self, text};
+use crate::{command, sealed};
 
 const MAPPED: u8 = b'M'; // with -t, the window size follows: rows, cols, x and y pixels (u16, big-endian)
 const TTY: u8 = b'T'; // child → parent: the pty's master, as SCM_RIGHTS
 const ERROR: u8 = b'E';
-const EXEC: u8 = b'X'; // hop → parent: COMMAND's execve failed; its errno, big-endian u32
+// hop → parent: 'X', COMMAND's execve failed, and its errno (sealed::failed decodes it)
 
 /// The largest message: an ERROR with its line (the Go twin's bound too).
 const MAX_MESSAGE: usize = 64 << 10;
@@ -111,11 +111,10 @@ impl ParentEnd {
                 let line = String::from_utf8_lossy(line).into_owned();
                 Err(Error::Child { code: i32::from(*code), line })
             }
-            &[EXEC, a, b, c, d] => {
-                let errno = Errno::from_raw(i32::from_be_bytes([a, b, c, d]));
-                Err(Error::Exec(command::exec_error(argv0, errno)))
-            }
-            [other, ..] => Err(Error::Unexpected(*other)),
+            message => match sealed::failed(message) {
+                Some(errno) => Err(Error::Exec(command::exec_error(argv0, errno))),
+                None => Err(Error::Unexpected(message[0])),
+            },
         }
     }
     // end slide
@@ -267,7 +266,7 @@ mod tests {
             (8, r#"exec "a\xffb": exec format error"#, 126),
         ] {
             let (parent, child) = pair().unwrap();
-            send_message(&child.0, &[EXEC, 0, 0, 0, errno]).unwrap();
+            send_message(&child.0, &[b'X', 0, 0, 0, errno]).unwrap();
             match parent.wait_for_exec(OsStr::from_bytes(b"a\xffb")) {
                 Err(Error::Exec(err)) => assert_eq!((err.to_string().as_str(), err.code()), (line, code)),
                 other => panic!("errno {errno}: {other:?}"),

@@ -79,8 +79,7 @@ pub fn exec_error(cmd: impl AsRef<OsStr>, errno: Errno) -> Error {
 /// child's way; --init's PID 1 names the hop (exec_named).
 pub fn exec(hop: &OwnedFd, channel: RawFd, path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
     reset_signals();
-    let head = [OsString::from(channel.to_string()), path.as_os_str().to_owned()];
-    let errno = match (cstrings(head.iter().chain(argv)), cstrings(env)) {
+    let errno = match (cstrings(&hop_args(channel, path, argv)), cstrings(env)) {
         (Some(args), Some(env)) => {
             let Err(errno) = execveat(hop, c"", &args, &env, AtFlags::AT_EMPTY_PATH);
             errno
@@ -95,8 +94,13 @@ pub fn exec(hop: &OwnedFd, channel: RawFd, path: &Path, argv: &[OsString], env: 
 /// PID 1 can only name it (ForkExec takes a path), and both twins make the same calls.
 pub fn exec_named(hop: &Path, channel: RawFd, path: &Path, argv: &[OsString], env: &[OsString]) -> Error {
     reset_signals();
+    exec_error(&argv[0], execve_all(hop.as_os_str(), &hop_args(channel, path, argv), env))
+}
+
+/// The hop's command line: its channel's number, COMMAND's path, then COMMAND's argv.
+fn hop_args(channel: RawFd, path: &Path, argv: &[OsString]) -> Vec<OsString> {
     let head = [OsString::from(channel.to_string()), path.as_os_str().to_owned()];
-    exec_error(&argv[0], execve_all(hop.as_os_str(), head.iter().chain(argv), env))
+    head.into_iter().chain(argv.iter().cloned()).collect()
 }
 
 /// COMMAND itself, not through the hop: --init in a container whose /proc does not show

@@ -68,7 +68,7 @@ pub fn start(
                 (Ok(()), None) => command::exec_direct(path, argv, env).errno(),
                 (Err(errno), _) => errno,
             };
-            let _ = write(&report, &exec_report(errno));
+            let _ = write(&report, &sealed::failure(errno));
             std::process::exit(FAILED);
         }
         ForkResult::Parent { child } => {
@@ -97,22 +97,14 @@ fn take_terminal(tty: bool) -> Result<(), Errno> {
     }
 }
 
-/// What the hop writes when COMMAND's execve fails: X and the errno, big-endian.
-fn exec_report(errno: Errno) -> [u8; 5] {
-    let [a, b, c, d] = (errno as i32).to_be_bytes();
-    [b'X', a, b, c, d]
-}
-
 /// Reads the errno a failed exec reported; None at EOF (COMMAND's execve closed the pipe).
 fn exec_failure(pipe: &OwnedFd) -> Option<Errno> {
     let mut buf = [0u8; 5];
     loop {
         match read(pipe, &mut buf) {
             Err(Errno::EINTR) => continue,
-            Ok(5) if buf[0] == b'X' => {
-                return Some(Errno::from_raw(i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]])));
-            }
-            _ => return None,
+            Ok(n) => return sealed::failed(&buf[..n]),
+            Err(_) => return None,
         }
     }
 }

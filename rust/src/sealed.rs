@@ -49,20 +49,35 @@ fn seals() -> SealFlag {
 /// A sealed memfd holding the exec hop, close-on-exec, for execveat (command::exec).
 /// Its 1 KB are written with one write(2).
 pub fn hop() -> Result<OwnedFd, Error> {
-    let failed = |op: &'static str| move |source: Errno| Error { op, source };
-    let fd = memfd().map_err(failed("memfd_create"))?;
+    let step = |op: &'static str| move |source: Errno| Error { op, source };
+    let fd = memfd().map_err(step("memfd_create"))?;
     if HOP.is_empty() {
-        return Err(failed("copy")(Errno::ENOEXEC)); // an architecture the hop was not built for
+        return Err(step("copy")(Errno::ENOEXEC)); // an architecture the hop was not built for
     }
     match write(&fd, HOP) {
         Ok(n) if n == HOP.len() => {}
-        Ok(_) => return Err(failed("copy")(Errno::EIO)), // a short write
-        Err(errno) => return Err(failed("copy")(errno)),
+        Ok(_) => return Err(step("copy")(Errno::EIO)), // a short write
+        Err(errno) => return Err(step("copy")(errno)),
     }
-    fcntl(&fd, FcntlArg::F_ADD_SEALS(seals())).map_err(failed("F_ADD_SEALS"))?;
+    fcntl(&fd, FcntlArg::F_ADD_SEALS(seals())).map_err(step("F_ADD_SEALS"))?;
     Ok(fd)
 }
 // end slide
+
+/// What the hop writes to its channel when COMMAND's execve fails: X and the errno,
+/// big-endian (hop/src/hop.c); --init's fork writes the same when the hop's own exec fails.
+pub fn failure(errno: Errno) -> [u8; 5] {
+    let [a, b, c, d] = (errno as i32).to_be_bytes();
+    [b'X', a, b, c, d]
+}
+
+/// Decodes `failure`'s message; None for anything else.
+pub fn failed(msg: &[u8]) -> Option<Errno> {
+    match *msg {
+        [b'X', a, b, c, d] => Some(Errno::from_raw(i32::from_be_bytes([a, b, c, d]))),
+        _ => None,
+    }
+}
 
 /// The hop's name in the container's /proc, /proc/self/fd/N, for --init's PID 1, which
 /// execs it by name as the Go twin's ForkExec must; None when that /proc does not show the

@@ -37,12 +37,12 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 
 	"mvrc/internal/command"
 	"mvrc/internal/errs"
+	"mvrc/internal/sealed"
 	"mvrc/internal/spec"
 )
 
@@ -52,7 +52,7 @@ const (
 	msgMapped = 'M' // parent → child: id maps written, go on; with -t, the window size follows
 	msgTTY    = 'T' // child → parent: the pty's master, as SCM_RIGHTS
 	msgError  = 'E' // child → parent: exit code byte, then the error line without "mvrc: "
-	msgExec   = 'X' // hop → parent: COMMAND's execve failed; its errno, big-endian uint32
+	// hop → parent: 'X', COMMAND's execve failed, and its errno (sealed.Failed decodes it)
 )
 
 // maxMessage bounds one datagram: a spec chunk, or an error line (the Rust twin's bound too).
@@ -116,8 +116,9 @@ func (p *ParentEnd) WaitExec(argv0 string) error {
 		return nil
 	case msg[0] == msgError && len(msg) >= 2:
 		return errs.Codef(int(msg[1]), "%s", msg[2:])
-	case msg[0] == msgExec && len(msg) == 5:
-		return command.ExecError(argv0, syscall.Errno(binary.BigEndian.Uint32(msg[1:])))
+	}
+	if errno, ok := sealed.Failed(msg); ok {
+		return command.ExecError(argv0, errno)
 	}
 	return fmt.Errorf("channel: unexpected message %q", msg[0])
 }

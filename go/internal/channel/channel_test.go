@@ -86,7 +86,7 @@ func TestHopsErrnoReachesParent(t *testing.T) {
 		{8, `mvrc: exec "a\xffb": exec format error`, 126},
 	} {
 		p, c2 := pair(t)
-		if err := send(c2.fd, []byte{msgExec, 0, 0, 0, c.errno}); err != nil {
+		if err := send(c2.fd, []byte{'X', 0, 0, 0, c.errno}); err != nil {
 			t.Fatal(err)
 		}
 		lines, code := errs.Report(p.WaitExec("a\xffb"))

@@ -4,7 +4,6 @@
 package reaper
 
 import (
-	"encoding/binary"
 	"os"
 	"syscall"
 
@@ -86,13 +85,9 @@ func hopReport(fd int) (errno syscall.Errno, failed bool) {
 	msg := make([]byte, 5)
 	for {
 		n, err := unix.Read(fd, msg)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case n == 5 && msg[0] == 'X':
-			return syscall.Errno(binary.BigEndian.Uint32(msg[1:])), true
+		if err != unix.EINTR {
+			return sealed.Failed(msg[:max(n, 0)])
 		}
-		return 0, false
 	}
 }
 

@@ -13,9 +13,11 @@
 package sealed
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"runtime"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -61,6 +63,15 @@ func fill(fd int, program []byte) error {
 }
 
 // end slide
+
+// Failed decodes what the hop writes to its channel when COMMAND's execve fails: X and the
+// errno, big-endian (hop/src/hop.c); ok is false for anything else.
+func Failed(msg []byte) (errno syscall.Errno, ok bool) {
+	if len(msg) != 5 || msg[0] != 'X' {
+		return 0, false
+	}
+	return syscall.Errno(binary.BigEndian.Uint32(msg[1:])), true
+}
 
 // Named returns /proc/self/fd/N, the hop's name in the container's /proc, for --init's
 // ForkExec, which takes a path; "" when that /proc does not show the hop there (no mount
